@@ -1,0 +1,2 @@
+from . import crm_partner_report
+from . import sale_report
