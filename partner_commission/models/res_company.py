@@ -1,0 +1,31 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    commission_automatic_po_frequency = fields.Selection(
+        [
+            ("manually", "Manually"),
+            ("weekly", "Weekly"),
+            ("monthly", "Monthly"),
+            ("quarterly", "Quarterly"),
+        ],
+        string="Commission RFQ Confirmation",
+        required=True,
+        default="monthly",
+        help="Draft commission RFQs are confirmed automatically once the week, month or "
+        "quarter of their order date has ended.",
+    )
+    commission_po_minimum = fields.Monetary(
+        "Minimum Commission RFQ Amount",
+        currency_field="currency_id",
+        help="Commission RFQs below this total (in company currency) stay in draft and "
+        "keep collecting commissions.",
+    )
+
+    @api.constrains("commission_po_minimum")
+    def _check_commission_po_minimum(self):
+        if any(company.commission_po_minimum < 0 for company in self):
+            raise ValidationError(self.env._("The minimum commission amount cannot be negative."))

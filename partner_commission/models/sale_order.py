@@ -1,0 +1,93 @@
+from odoo import api, fields, models
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    commission_plan_id = fields.Many2one(
+        "commission.plan",
+        compute="_compute_commission_plan_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        check_company=True,
+        tracking=True,
+        help="Follows the referrer's plan while the order is a quotation; kept once the "
+        "order is confirmed or the plan is set by hand.",
+    )
+    commission_plan_frozen = fields.Boolean(
+        tracking=True,
+        copy=False,
+        help="The plan no longer follows the referrer's plan.",
+    )
+    commission = fields.Monetary(
+        "Estimated Commission",
+        compute="_compute_commission",
+        help="Commission the referrer would earn if this order were invoiced and paid as it is.",
+    )
+
+    @api.depends("referrer_id", "referrer_id.commission_plan_id", "company_id")
+    def _compute_commission_plan_id(self):
+        for order in self:
+            if order.commission_plan_frozen or order.state not in ("draft", "sent"):
+                continue
+            plan = order.referrer_id.commission_plan_id
+            if plan.company_id and plan.company_id != order.company_id:
+                plan = plan.browse()
+            order.commission_plan_id = plan
+
+    @api.depends(
+        "commission_plan_id",
+        "order_line.price_subtotal",
+        "order_line.product_id",
+        "pricelist_id",
+        "currency_id",
+    )
+    def _compute_commission(self):
+        for order in self:
+            plan = order.commission_plan_id
+            if not plan or not order.referrer_id:
+                order.commission = 0.0
+                continue
+            lines = [
+                {
+                    "key": line.id or line,
+                    "product": line.product_id,
+                    "pricelist": order.pricelist_id,
+                    "base": line.price_subtotal,
+                }
+                for line in order.order_line
+                if not line.display_type and line.product_id
+            ]
+            result = plan._compute_commission(
+                lines,
+                order.currency_id,
+                order.company_id,
+                order.date_order or fields.Date.context_today(order),
+            )
+            order.commission = sum(values["amount"] for values in result.values())
+
+    def write(self, vals):
+        if vals.get("commission_plan_id") and "commission_plan_frozen" not in vals:
+            plan_id = vals["commission_plan_id"]
+            for order in self:
+                referrer = (
+                    self.env["res.partner"].browse(vals["referrer_id"])
+                    if "referrer_id" in vals
+                    else order.referrer_id
+                )
+                if plan_id != referrer.commission_plan_id.id:
+                    vals = dict(vals, commission_plan_frozen=True)
+                    break
+        return super().write(vals)
+
+    def action_confirm(self):
+        res = super().action_confirm()
+        self.filtered("commission_plan_id").commission_plan_frozen = True
+        return res
+
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        if self.referrer_id:
+            values["referrer_id"] = self.referrer_id.id
+        return values

@@ -1,0 +1,201 @@
+"""Benchmark of partner_commission: the cost of commissioning a paid invoice.
+
+Run through scripts/bench.sh (it prepares PostgreSQL and a fresh database), or by hand:
+    python3 scripts/bench_commission.py -d DB [--addons-path ...] [--db_host ...] -- --n 200
+
+It builds referred and unreferred customer invoices of L lines, posts them, registers one
+payment per invoice (as a user does) and prints, for the payment step only:
+- ms and SQL queries per paid invoice with and without a referrer, and their ratio;
+- the queries the addon adds per paid invoice at L=1 and L=50;
+- the time to pay N and 10 x N invoices (linearity);
+- the cron's time to confirm the commission RFQs.
+Everything runs in one transaction that is rolled back at the end: the database is unchanged.
+"""
+
+import argparse
+import sys
+import time
+from datetime import timedelta
+
+import odoo
+from odoo import Command, api, fields
+from odoo.modules.registry import Registry
+
+
+def parse_args():
+    argv = sys.argv[1:]
+    odoo_args, bench_args = argv, []
+    if "--" in argv:
+        i = argv.index("--")
+        odoo_args, bench_args = argv[:i], argv[i + 1 :]
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--n", type=int, default=200, help="invoices per measured batch")
+    parser.add_argument("--lines", type=int, default=10, help="lines per invoice")
+    parser.add_argument("--big", type=int, default=10, help="factor of the large run (N x big)")
+    parser.add_argument("--referrers", type=int, default=20)
+    return odoo_args, parser.parse_args(bench_args)
+
+
+class Bench:
+    def __init__(self, env, opts):
+        self.env = env
+        self.opts = opts
+        self.company = env.company
+        self.currency = self.company.currency_id
+        self.customer = env["res.partner"].create({"name": "Bench Customer"})
+        categ = env["product.category"].create({"name": "Bench Software"})
+        self.products = env["product.product"].create(
+            [
+                {
+                    "name": f"Bench product {i}",
+                    "categ_id": categ.id,
+                    "list_price": 100.0,
+                    "type": "service",
+                    "taxes_id": [Command.clear()],
+                }
+                for i in range(50)
+            ]
+        )
+        plan = env["commission.plan"].create(
+            {
+                "name": "Bench plan",
+                "commission_rule_ids": [Command.create({"category_id": categ.id, "rate": 10.0})],
+            }
+        )
+        grade = env["res.partner.grade"].create({"name": "Bench level"})
+        self.referrers = env["res.partner"].create(
+            [
+                {
+                    "name": f"Bench reseller {i}",
+                    "grade_id": grade.id,
+                    "commission_plan_id": plan.id,
+                    "email": f"reseller{i}@bench.example.com",
+                }
+                for i in range(opts.referrers)
+            ]
+        )
+        self.journal = env["account.journal"].search(
+            [("type", "=", "bank"), ("company_id", "=", self.company.id)], limit=1
+        )
+
+    def invoices(self, count, lines, referred):
+        moves = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.customer.id,
+                    "invoice_date": fields.Date.today() - timedelta(days=40),
+                    "referrer_id": self.referrers[i % len(self.referrers)].id
+                    if referred
+                    else False,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.products[j % 50].id,
+                                "quantity": 1,
+                                "price_unit": 100.0,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                        for j in range(lines)
+                    ],
+                }
+                for i in range(count)
+            ]
+        )
+        moves.action_post()
+        self.env.flush_all()
+        return moves
+
+    def pay(self, moves):
+        """Registers one payment per invoice; returns (seconds, queries)."""
+        cr = self.env.cr
+        self.env.invalidate_all()
+        queries = cr.sql_log_count
+        start = time.perf_counter()
+        for move in moves:
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=move.ids
+            ).create(
+                {"payment_date": move.invoice_date, "journal_id": self.journal.id}
+            )._create_payments()
+        self.env.flush_all()
+        return time.perf_counter() - start, cr.sql_log_count - queries
+
+
+def main():
+    odoo_args, opts = parse_args()
+    odoo.tools.config.parse_config(odoo_args, setup_logging=True)
+    db = odoo.tools.config["db_name"]
+    db = db[0] if isinstance(db, list | tuple) else db
+    registry = Registry(db)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+        bench = Bench(env, opts)
+        n, lines = opts.n, opts.lines
+        out = []
+
+        # warm-up: caches, prepared statements
+        bench.pay(bench.invoices(5, lines, True))
+        bench.pay(bench.invoices(5, lines, False))
+
+        plain = bench.invoices(n, lines, False)
+        t_plain, q_plain = bench.pay(plain)
+        referred = bench.invoices(n, lines, True)
+        t_ref, q_ref = bench.pay(referred)
+        booked = env["commission.line"].search_count([("move_id", "in", referred.ids)])
+        out.append(f"invoices per batch (N): {n}, lines per invoice: {lines}")
+        out.append(f"commission lines booked for the referred batch: {booked}")
+        out.append(
+            f"pay, no referrer:   {1000 * t_plain / n:8.1f} ms/invoice  "
+            f"{q_plain / n:7.1f} queries/invoice"
+        )
+        out.append(
+            f"pay, with referrer: {1000 * t_ref / n:8.1f} ms/invoice  "
+            f"{q_ref / n:7.1f} queries/invoice"
+        )
+        out.append(
+            f"ratio with/without: {t_ref / t_plain:8.3f} (time)  "
+            f"added: {1000 * (t_ref - t_plain) / n:.1f} ms, "
+            f"{(q_ref - q_plain) / n:.1f} queries per invoice"
+        )
+
+        for count_lines in (1, 50):
+            small = max(20, n // 5)
+            t_a, q_a = bench.pay(bench.invoices(small, count_lines, False))
+            t_b, q_b = bench.pay(bench.invoices(small, count_lines, True))
+            out.append(
+                f"L={count_lines:<3} queries/invoice: without {q_a / small:6.1f}, "
+                f"with {q_b / small:6.1f}, "
+                f"added by the addon {(q_b - q_a) / small:5.1f}; "
+                f"ms/invoice without {1000 * t_a / small:.1f}, with {1000 * t_b / small:.1f}"
+            )
+
+        big = n * opts.big
+        t_big, q_big = bench.pay(bench.invoices(big, lines, True))
+        out.append(
+            f"pay {n} referred invoices: {t_ref:.1f} s; pay {big}: {t_big:.1f} s; "
+            f"ratio {t_big / t_ref:.2f} for {opts.big}x the invoices "
+            f"({1000 * t_big / big:.1f} ms/invoice)"
+        )
+
+        orders = env["purchase.order"].search(
+            [("purchase_type", "=", "commission"), ("state", "=", "draft")]
+        )
+        lines_count = sum(len(o.order_line) for o in orders)
+        start = time.perf_counter()
+        q0 = cr.sql_log_count
+        env["purchase.order"]._confirm_commission_orders(fields.Date.today() + timedelta(days=120))
+        env.flush_all()
+        t_cron = time.perf_counter() - start
+        confirmed = orders.filtered(lambda o: o.state == "purchase")
+        out.append(
+            f"cron: confirmed {len(confirmed)}/{len(orders)} commission RFQs "
+            f"({lines_count} lines) in {t_cron:.2f} s, {cr.sql_log_count - q0} queries"
+        )
+        cr.rollback()
+    print("\n".join(out))
+
+
+if __name__ == "__main__":
+    main()
