@@ -181,6 +181,7 @@ class AccountMove(models.Model):
                     "user_id": self.invoice_user_id.id,
                     "company_id": self.company_id.id,
                     "currency_id": self.currency_id.id,
+                    "company_currency_id": self.company_currency_id.id,
                     "base": sign * res["base"],
                     "rate": res["rate"],
                     "amount": amount,

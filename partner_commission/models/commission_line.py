@@ -34,9 +34,7 @@ class CommissionLine(models.Model):
     user_id = fields.Many2one("res.users", "Salesperson", readonly=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    company_currency_id = fields.Many2one(
-        related="company_id.currency_id", string="Company Currency"
-    )
+    company_currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     base = fields.Monetary(readonly=True)
     rate = fields.Float("Rate (%)", digits=(5, 2), readonly=True, aggregator="avg")
     amount = fields.Monetary("Commission", readonly=True)

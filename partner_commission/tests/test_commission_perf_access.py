@@ -1,0 +1,88 @@
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
+
+from .common import CommissionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionQueries(CommissionCommon):
+    def _booking_queries(self, line_count):
+        """Queries the commission booking costs for one paid invoice of ``line_count`` lines
+        (each measure with a referrer of its own, whose draft RFQ already exists)."""
+        referrer = self.referrer.copy({"name": f"Reseller {line_count}"})
+        self.pay(self.make_invoice([(self.support, 100, 1)], referrer=referrer))
+        invoice = self.make_invoice([(self.software, 100, 1)] * line_count, referrer=referrer)
+        AccountMove = type(self.env["account.move"])
+        with patch.object(AccountMove, "_commission_book", lambda moves: None):
+            self.pay(invoice)
+        self.assertEqual(invoice.payment_state, "paid")
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        invoice._commission_book()
+        self.env.flush_all()
+        count = self.cr.sql_log_count - before
+        self.assertEqual(len(invoice.commission_line_ids), line_count)
+        return count
+
+    def test_queries_per_paid_invoice_do_not_grow_with_lines(self):
+        self._booking_queries(2)  # warm-up
+        results = {count: self._booking_queries(count) for count in (1, 20)}
+        self.assertEqual(results[1], results[20], f"queries per paid invoice: {results}")
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionReportAndAccess(CommissionCommon):
+    def test_analysis_totals_for_known_data(self):
+        second = self.referrer.copy({"name": "Second reseller", "grade_id": self.grade.id})
+        self.pay(self.make_invoice([(self.software, 1000, 1), (self.server, 1000, 1)]))
+        self.pay(self.make_invoice([(self.software, 500, 1)], referrer=second))
+        credit_note = self.refund(
+            self.env["account.move"].search(
+                [("referrer_id", "=", second.id), ("move_type", "=", "out_invoice")]
+            )
+        )
+        self.pay(credit_note)
+        groups = self.env["commission.line"]._read_group(
+            [("referrer_id", "in", (self.referrer | second).ids)],
+            ["referrer_id", "kind"],
+            ["amount_company:sum", "base:sum"],
+        )
+        totals = {(ref.name, kind): (amount, base) for ref, kind, amount, base in groups}
+        self.assertEqual(
+            totals,
+            {
+                ("Reseller SA", "commission"): (150.0, 2000.0),
+                ("Second reseller", "commission"): (50.0, 500.0),
+                ("Second reseller", "clawback"): (-50.0, -500.0),
+            },
+        )
+        by_categ = dict(
+            self.env["commission.line"]._read_group(
+                [("referrer_id", "=", self.referrer.id)], ["categ_id"], ["amount:sum"]
+            )
+        )
+        self.assertEqual(by_categ, {self.categ_software: 100.0, self.categ_hardware: 50.0})
+        report = self.env["sale.report"]
+        self.assertIn("commission_plan_id", report._fields)
+
+    def test_commission_user_sees_own_lines_only_and_portal_none(self):
+        self.pay(self.make_invoice([(self.software, 1000, 1)]))
+        other_user = new_test_user(
+            self.env, "other.sales", groups="partner_commission.group_commission_user"
+        )
+        own_user = self.salesman
+        own_user.group_ids = [
+            Command.link(self.env.ref("partner_commission.group_commission_user").id)
+        ]
+        Line = self.env["commission.line"]
+        self.assertEqual(Line.with_user(own_user).search_count([]), 1)
+        self.assertEqual(Line.with_user(other_user).search_count([]), 0)
+        portal = new_test_user(self.env, "portal.commission", groups="base.group_portal")
+        with self.assertRaises(AccessError):
+            Line.with_user(portal).search([])
+        with self.assertRaises(AccessError):
+            self.env["commission.plan"].with_user(other_user).create({"name": "Not allowed"})
