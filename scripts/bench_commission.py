@@ -133,7 +133,7 @@ def main():
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         bench = Bench(env, opts)
         n, lines = opts.n, opts.lines
-        out = []
+        out = _Out()
 
         # warm-up: caches, prepared statements
         bench.pay(bench.invoices(5, lines, True))
@@ -194,7 +194,14 @@ def main():
             f"({lines_count} lines) in {t_cron:.2f} s, {cr.sql_log_count - q0} queries"
         )
         cr.rollback()
-    print("\n".join(out))
+
+
+class _Out(list):
+    """Collects the report lines and prints each at once (long runs show progress)."""
+
+    def append(self, line):
+        print(line, flush=True)
+        super().append(line)
 
 
 if __name__ == "__main__":
