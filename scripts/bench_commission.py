@@ -33,6 +33,9 @@ def parse_args():
     parser.add_argument("--lines", type=int, default=10, help="lines per invoice")
     parser.add_argument("--big", type=int, default=10, help="factor of the large run (N x big)")
     parser.add_argument("--referrers", type=int, default=20)
+    parser.add_argument(
+        "--mail", action="store_true", help="cron: also email each RFQ (renders its PDF)"
+    )
     return odoo_args, parser.parse_args(bench_args)
 
 
@@ -185,7 +188,9 @@ def main():
         lines_count = sum(len(o.order_line) for o in orders)
         start = time.perf_counter()
         q0 = cr.sql_log_count
-        env["purchase.order"]._confirm_commission_orders(fields.Date.today() + timedelta(days=120))
+        env["purchase.order"].with_context(
+            commission_confirm_no_mail=not opts.mail
+        )._confirm_commission_orders(fields.Date.today() + timedelta(days=120))
         env.flush_all()
         t_cron = time.perf_counter() - start
         confirmed = orders.filtered(lambda o: o.state == "purchase")

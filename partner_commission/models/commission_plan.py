@@ -202,7 +202,9 @@ class CommissionPlan(models.Model):
         # the first referrer's RFQ dates from last month: the schedule confirms it
         first = invoices[0].commission_line_ids.purchase_order_id
         first.date_order = fields.Datetime.now() - relativedelta(months=1, day=1)
-        self.env["purchase.order"]._confirm_commission_orders()
+        self.env["purchase.order"].with_context(
+            commission_confirm_no_mail=True
+        )._confirm_commission_orders()
         # a refund of the last invoice claws its commission back on a new draft RFQ
         reversal = (
             self.env["account.move.reversal"]

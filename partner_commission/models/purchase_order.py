@@ -137,6 +137,8 @@ class PurchaseOrder(models.Model):
     def _commission_confirm(self):
         self.ensure_one()
         self.button_confirm()
+        if self.env.context.get("commission_confirm_no_mail"):
+            return
         template = self.env.ref(
             "purchase.email_template_edi_purchase_done", raise_if_not_found=False
         )
