@@ -45,7 +45,7 @@ class Bench:
         self.opts = opts
         self.company = env.company
         self.currency = self.company.currency_id
-        self.customer = env["res.partner"].create({"name": "Bench Customer"})
+        self.customers = env["res.partner"].browse()
         categ = env["product.category"].create({"name": "Bench Software"})
         self.products = env["product.product"].create(
             [
@@ -82,11 +82,17 @@ class Bench:
         )
 
     def invoices(self, count, lines, referred):
+        # one customer per invoice, as in real life (Odoo matches a customer's payments
+        # against each other: a single customer would make core Odoo's cost quadratic)
+        customers = self.env["res.partner"].create(
+            [{"name": f"Bench customer {len(self.customers) + i}"} for i in range(count)]
+        )
+        self.customers |= customers
         moves = self.env["account.move"].create(
             [
                 {
                     "move_type": "out_invoice",
-                    "partner_id": self.customer.id,
+                    "partner_id": customers[i].id,
                     "invoice_date": fields.Date.today() - timedelta(days=40),
                     "referrer_id": self.referrers[i % len(self.referrers)].id
                     if referred

@@ -109,6 +109,8 @@ class PurchaseOrder(models.Model):
                 ],
                 order="id",
             )
+            if commit:
+                self.env["ir.cron"]._commit_progress(remaining=len(orders))
             for order in orders:
                 amount = order.currency_id._convert(
                     order.amount_total, company.currency_id, company, today
