@@ -6,6 +6,7 @@
 #   ODOO_PORT     HTTP port of the demo server (default: 8069)
 #   ODOO_DB       demo database name (default: resellers_demo)
 #   ODOO_TEST_DB  test database name (default: resellers_test)
+#   ODOO_TEST_PORT  HTTP port of the test server, for browser tests (default: 8069)
 #   PGHOST, PGPORT, PGUSER, PGPASSWORD
 #                 set PGHOST to use an existing PostgreSQL server; without it the scripts
 #                 start a private cluster under .data/pg (port PGPORT, default 5439)
