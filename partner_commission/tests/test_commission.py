@@ -182,6 +182,37 @@ class TestCommissionBooking(CommissionCommon):
         self.assertEqual(len(invoice.commission_line_ids), 1)
         self.assertEqual(len(self.commission_orders().order_line), 1)
 
+    def test_in_payment_then_paid_books_once(self):
+        """With the accounting app's 'in_payment' state (payment not yet matched with a
+        bank statement), the commission is booked at in_payment and not again when the
+        payment is matched and the invoice becomes paid."""
+        move_class = type(self.env["account.move"])
+        with patch.object(move_class, "_get_invoice_in_payment_state", lambda self: "in_payment"):
+            invoice = self.make_invoice([(self.software, 1000, 1)])
+            payment = self.pay(invoice)
+            self.assertEqual(invoice.payment_state, "in_payment")
+            self.assertEqual(invoice.commission_line_ids.amount, 100.0)
+            # the bank statement line is matched with the payment (as Odoo's own tests do
+            # without the Enterprise reconciliation widget)
+            liquidity_lines = payment._seek_for_lines()[0]
+            statement_line = self.env["account.bank.statement.line"].create(
+                {
+                    "payment_ref": invoice.name,
+                    "journal_id": payment.journal_id.id,
+                    "partner_id": invoice.partner_id.id,
+                    "amount": payment.amount,
+                }
+            )
+            suspense_lines = statement_line.with_context(
+                skip_account_move_synchronization=True
+            )._seek_for_lines()[1]
+            suspense_lines.account_id = liquidity_lines.account_id
+            (suspense_lines + liquidity_lines).reconcile()
+            self.assertTrue(payment.is_matched)
+            self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(len(invoice.commission_line_ids), 1)
+        self.assertEqual(self.commission_orders().order_line.price_unit, 100.0)
+
     def test_deleted_rfq_line_frees_the_invoice(self):
         invoice = self.make_invoice([(self.software, 1000, 1)])
         self.pay(invoice)
