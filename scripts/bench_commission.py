@@ -88,32 +88,38 @@ class Bench:
             [{"name": f"Bench customer {len(self.customers) + i}"} for i in range(count)]
         )
         self.customers |= customers
-        moves = self.env["account.move"].create(
-            [
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": customers[i].id,
-                    "invoice_date": fields.Date.today() - timedelta(days=40),
-                    "referrer_id": self.referrers[i % len(self.referrers)].id
-                    if referred
-                    else False,
-                    "invoice_line_ids": [
-                        Command.create(
-                            {
-                                "product_id": self.products[j % 50].id,
-                                "quantity": 1,
-                                "price_unit": 100.0,
-                                "tax_ids": [Command.clear()],
-                            }
-                        )
-                        for j in range(lines)
-                    ],
-                }
-                for i in range(count)
-            ]
-        )
-        moves.action_post()
-        self.env.flush_all()
+        # built and posted in chunks: posting thousands of moves in one call is slow in
+        # core Odoo (and not what users do)
+        moves = self.env["account.move"]
+        for start in range(0, count, 50):
+            chunk = self.env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": customers[i].id,
+                        "invoice_date": fields.Date.today() - timedelta(days=40),
+                        "referrer_id": self.referrers[i % len(self.referrers)].id
+                        if referred
+                        else False,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": self.products[j % 50].id,
+                                    "quantity": 1,
+                                    "price_unit": 100.0,
+                                    "tax_ids": [Command.clear()],
+                                }
+                            )
+                            for j in range(lines)
+                        ],
+                    }
+                    for i in range(start, min(start + 50, count))
+                ]
+            )
+            chunk.action_post()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            moves |= chunk
         return moves
 
     def pay(self, moves):
@@ -123,6 +129,8 @@ class Bench:
         queries = cr.sql_log_count
         start = time.perf_counter()
         for move in moves:
+            # each payment starts with an empty cache, as a user's request does
+            self.env.invalidate_all()
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=move.ids
             ).create(
