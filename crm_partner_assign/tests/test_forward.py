@@ -221,6 +221,18 @@ class TestForwardAutomatic(PartnerAssignCommon):
         self.assertEqual(len(self.sent_mails(self.reseller_geneva)), 1)
         self.assertEqual(len(self.sent_mails(self.reseller_evian)), 1)
 
+    def test_lead_form_button_opens_automatic_mode(self):
+        wizard = (
+            self.env["crm.lead.forward.to.partner"]
+            .with_context(
+                forward_type="assigned", active_model="crm.lead", active_ids=self.lead_lausanne.ids
+            )
+            .create({})
+        )
+        self.assertEqual(wizard.forward_type, "assigned")
+        wizard.action_forward()
+        self.assertEqual(self.lead_lausanne.partner_assigned_id, self.reseller_geneva)
+
     def test_wizard_form_proposes_partners(self):
         leads = self.lead_lausanne | self.opportunity_bern
         form = Form(
