@@ -127,3 +127,13 @@ class TestLead(PartnerAssignCommon):
             )
         )
         self.assertEqual(groups[self.reseller_geneva], 1)
+
+    def test_merge_keeps_the_assignment(self):
+        self.opportunity_bern.write(
+            {"partner_assigned_id": self.reseller_zurich.id, "date_partner_assign": "2025-03-01"}
+        )
+        self.lead_lausanne.partner_latitude = 0
+        merged = (self.lead_lausanne | self.opportunity_bern).merge_opportunity(auto_unlink=False)
+        self.assertEqual(merged.partner_assigned_id, self.reseller_zurich)
+        self.assertEqual(str(merged.date_partner_assign), "2025-03-01")
+        self.assertTrue(merged.partner_latitude)
