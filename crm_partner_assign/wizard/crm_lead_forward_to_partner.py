@@ -100,10 +100,10 @@ class CrmLeadForwardToPartner(models.TransientModel):
         links to its portal. Leads no partner could take (automatic mode) are tagged and
         reported."""
         self.ensure_one()
-        assignments = self._get_assignments()
         # the partner's salesperson may take the leads out of a salesman's own documents:
         # check the right to change them first, then work on them as superuser
         self.lead_ids.check_access("write")
+        assignments = self._get_assignments()
         template = self.env.ref("crm_partner_assign.mail_template_lead_forward")
         for partner, leads in assignments.items():
             leads = leads.sudo()
