@@ -115,3 +115,19 @@ class TestPartner(PartnerAssignCommon):
         with Form(self.env["res.partner.activation"]) as stage:
             stage.name = "Certified"
         self.assertTrue(self.env["res.partner.activation"].search([("name", "=", "Certified")]))
+
+    def test_counts_take_the_same_queries_for_many_partners(self):
+        resellers = self.reseller_geneva | self.reseller_zurich | self.reseller_basel
+
+        def queries(partners):
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            counts = [
+                (partner.implemented_partner_count, partner.assigned_opportunity_count)
+                for partner in partners
+            ]
+            self.assertEqual(len(counts), len(partners))
+            return self.cr.sql_log_count - before
+
+        queries(resellers)  # warm-up
+        self.assertEqual(queries(resellers[:1]), queries(resellers))
