@@ -1,6 +1,10 @@
+import logging
 import random
 
-from odoo import api, fields, models
+from odoo import api, fields, models, modules
+from odoo.exceptions import UserError
+
+_logger = logging.getLogger(__name__)
 
 # Boxes around the lead (latitude, longitude half-widths in degrees), nearest first.
 GEO_RINGS = ((2, 1.5), (4, 3), (8, 8))
@@ -76,15 +80,31 @@ class CrmLead(models.Model):
     # ------------------------------------------------------------
 
     def _geo_localize_leads(self):
-        """Set coordinates on leads that have an address but none yet (geocoder may fail)."""
+        """Set coordinates on leads that have an address but none yet. Like
+        ``res.partner.geo_localize``, it does not call the geocoder during imports, demo
+        installs and tests (unless ``force_geo_localize`` is in the context), and a geocoder
+        failure leaves the lead without coordinates (it is then matched on its country).
+        """
+        context = self.env.context
+        if not context.get("force_geo_localize") and (
+            context.get("import_file")
+            or context.get("install_demo")
+            or modules.module.current_test
+            or not self.env.registry.ready
+        ):
+            return
         for lead in self.with_context(lang="en_US"):
             if (lead.partner_latitude and lead.partner_longitude) or not lead.country_id:
                 continue
             if not (lead.city or lead.zip or lead.street):
                 continue
-            result = self.env["res.partner"]._geo_localize(
-                lead.street, lead.zip, lead.city, lead.state_id.name, lead.country_id.name
-            )
+            try:
+                result = self.env["res.partner"]._geo_localize(
+                    lead.street, lead.zip, lead.city, lead.state_id.name, lead.country_id.name
+                )
+            except UserError as error:
+                _logger.info("Lead %s not geolocalized: %s", lead.id, error)
+                continue
             if result:
                 lead.write({"partner_latitude": result[0], "partner_longitude": result[1]})
 

@@ -34,8 +34,10 @@ class ResPartner(models.Model):
         compute="_compute_assigned_opportunity_count", string="# Assigned Opportunities"
     )
 
-    @api.depends("grade_id.partner_weight")
+    @api.depends("grade_id")
     def _compute_partner_weight(self):
+        """A new level sets its weight; a later change of the level's weight reaches only
+        the partners that still have the old one (see ``res.partner.grade.write``)."""
         for partner in self:
             partner.partner_weight = partner.grade_id.partner_weight if partner.grade_id else 0
 
@@ -64,13 +66,23 @@ class ResPartner(models.Model):
 
     def action_view_assigned_opportunities(self):
         self.ensure_one()
-        action = self.env["ir.actions.actions"]._for_xml_id("crm.crm_lead_all_leads")
-        action["domain"] = [("partner_assigned_id", "=", self.id)]
-        action["context"] = {
-            "default_partner_assigned_id": self.id,
-            "active_test": False,
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Assigned to %(partner)s", partner=self.display_name),
+            "res_model": "crm.lead",
+            "view_mode": "list,kanban,form",
+            "views": [
+                (self.env.ref("crm.crm_case_tree_view_oppor").id, "list"),
+                (self.env.ref("crm.crm_case_kanban_view_leads").id, "kanban"),
+                (False, "form"),
+            ],
+            "search_view_id": [self.env.ref("crm.view_crm_case_opportunities_filter").id],
+            "domain": [("partner_assigned_id", "=", self.id)],
+            "context": {
+                "default_partner_assigned_id": self.id,
+                "active_test": False,
+            },
         }
-        return action
 
     def action_view_implemented_partners(self):
         self.ensure_one()

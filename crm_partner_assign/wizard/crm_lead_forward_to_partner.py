@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -85,13 +85,6 @@ class CrmLeadForwardToPartner(models.TransientModel):
                 )
             for lead, partner in chosen.items():
                 assignments[partner] = assignments.get(partner, Lead) | lead
-            unassigned = self.lead_ids - Lead.union(*assignments.values())
-            if unassigned:
-                tag = self.env.ref(
-                    "crm_partner_assign.crm_tag_partner_unavailable", raise_if_not_found=False
-                )
-                if tag:
-                    unassigned.write({"tag_ids": [(4, tag.id)]})
         no_email = [partner.display_name for partner in assignments if not partner.email]
         if no_email:
             raise UserError(
@@ -103,12 +96,19 @@ class CrmLeadForwardToPartner(models.TransientModel):
         return assignments
 
     def action_forward(self):
+        """Assign the leads, make each partner follow its leads and email it the list with
+        links to its portal. Leads no partner could take (automatic mode) are tagged and
+        reported."""
         self.ensure_one()
+        # the partner's salesperson may take the leads out of a salesman's own documents:
+        # check the right to change them first, then work on them as superuser
+        self.lead_ids.check_access("write")
         assignments = self._get_assignments()
         template = self.env.ref("crm_partner_assign.mail_template_lead_forward")
         for partner, leads in assignments.items():
-            leads._assign_partner(partner)
+            leads = leads.sudo()
             leads.message_subscribe(partner_ids=partner.ids)
+            leads._assign_partner(partner)
             template.with_context(
                 partner_leads=[
                     {"lead": lead, "url": lead._get_partner_portal_url()} for lead in leads
@@ -116,7 +116,28 @@ class CrmLeadForwardToPartner(models.TransientModel):
                 partner_in_portal=partner._crm_partner_assign_has_portal_access(),
                 forward_message=self.body,
             ).send_mail(partner.id, email_layout_xmlid="mail.mail_notification_light")
-        return {"type": "ir.actions.act_window_close"}
+        unassigned = self.lead_ids - self.env["crm.lead"].union(*assignments.values())
+        if not unassigned:
+            return {"type": "ir.actions.act_window_close"}
+        tag = self.env.ref(
+            "crm_partner_assign.crm_tag_partner_unavailable", raise_if_not_found=False
+        )
+        if tag:
+            unassigned.sudo().write({"tag_ids": [Command.link(tag.id)]})
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "warning",
+                "sticky": True,
+                "title": self.env._("No partner available"),
+                "message": self.env._(
+                    "No partner of the right country could take these leads: %(leads)s.",
+                    leads=", ".join(unassigned.mapped("name")),
+                ),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
 
 class CrmLeadForwardToPartnerLine(models.TransientModel):
