@@ -37,7 +37,10 @@ PORTAL_CREATE_FIELDS = (
 
 
 class CrmLead(models.Model):
-    _inherit = "crm.lead"
+    """Portal side of the leads: what a graded partner may do with the leads assigned to
+    it. Kept apart from crm_lead.py, which holds the back-office side."""
+
+    _inherit = "crm.lead"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------
     # Access
