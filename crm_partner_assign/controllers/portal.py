@@ -147,10 +147,12 @@ class CrmPartnerAssignPortal(CustomerPortal):
             & Domain(filters[filterby]["domain"])
             & self._crm_lead_portal_search_domain(search_in, search)
         )
-        # the partner reads its leads through the record rule; sudo only for activity fields
-        Lead = request.env["crm.lead"].sudo()
+        Lead = request.env["crm.lead"]
         if filterby == "lost":
             Lead = Lead.with_context(active_test=False)
+        # activity filters need sudo (portal users do not read activities); the records
+        # themselves are then read through the portal record rule
+        domain = Domain("id", "in", Lead.sudo()._search(domain))
         pager = portal_pager(
             url=url,
             url_args={
@@ -172,7 +174,7 @@ class CrmPartnerAssignPortal(CustomerPortal):
         values = self._prepare_portal_layout_values()
         values.update(
             {
-                "leads" if lead_type == "lead" else "opportunities": records,
+                "leads" if lead_type == "lead" else "opportunities": records.sudo(),
                 "page_name": "partner_lead" if lead_type == "lead" else "partner_opportunity",
                 "default_url": url,
                 "pager": pager,

@@ -3,7 +3,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command, Domain
-from odoo.tools import email_normalize
+from odoo.tools import email_normalize, plaintext2html
 
 # Fields a partner may change on its own opportunities from the portal, nothing else.
 PORTAL_OPPORTUNITY_FIELDS = (
@@ -103,7 +103,7 @@ class CrmLead(models.Model):
             )
             if comment:
                 body += Markup("<p>%s</p>") % comment
-            lead.message_post(body=body, author_id=self.env.user.partner_id.id)
+            lead._portal_log(body)
             lead.convert_opportunity(lead.partner_id)
         return True
 
@@ -124,7 +124,7 @@ class CrmLead(models.Model):
                 ),
                 reason,
             )
-            lead.message_post(body=body, author_id=self.env.user.partner_id.id)
+            lead._portal_log(body)
             declined = commercial | lead.partner_assigned_id
             lead.message_unsubscribe(partner_ids=colleagues.ids)
             lead.write(
@@ -318,8 +318,9 @@ class CrmLead(models.Model):
             "partner_name": values.get("partner_name") or False,
             "email_from": values.get("email_from") or False,
             "phone": values.get("phone") or False,
-            "description": values.get("description")
-            and Markup("<p>%s</p>") % values["description"],
+            "description": plaintext2html(values["description"])
+            if values.get("description")
+            else False,
             "partner_assigned_id": commercial.id,
             "user_id": salesperson.id,
             "team_id": team.id,
@@ -328,18 +329,28 @@ class CrmLead(models.Model):
         if commercial.company_id:
             vals["company_id"] = commercial.company_id.id
         opportunity = self.sudo().create(vals)
-        opportunity.message_post(
-            body=self.env._(
+        opportunity._portal_log(
+            self.env._(
                 "Opportunity registered by %(partner)s in the portal.",
                 partner=self.env.user.partner_id.display_name,
-            ),
-            author_id=self.env.user.partner_id.id,
+            )
         )
         return opportunity
 
     # ------------------------------------------------------------
     # Helpers and mail integration
     # ------------------------------------------------------------
+
+    def _portal_log(self, body):
+        """Post what the partner did as a message of its own: the followers (the
+        salesperson) are notified and the partner sees it in the portal chatter."""
+        self.ensure_one()
+        return self.sudo().message_post(
+            body=body,
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
 
     @api.model
     def _portal_to_float(self, value, label):

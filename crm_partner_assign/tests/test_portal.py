@@ -155,6 +155,8 @@ class TestPortalWrite(PortalCommon):
         self.assertEqual(len(message), 1)
         self.assertIn("Meeting next week", str(message.body))
         self.assertEqual(message.author_id, self.portal_a.partner_id)
+        # a public message: the partner sees it in the portal chatter
+        self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
         self.assertEqual(self.url_open(f"/my/opportunity/{self.lead_a.id}").status_code, 200)
         # accepting twice is refused
         again = self.post_form(f"/my/lead/{self.lead_a.id}/accept")
