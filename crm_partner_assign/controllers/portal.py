@@ -259,14 +259,16 @@ class CrmPartnerAssignPortal(CustomerPortal):
         values = self._crm_lead_portal_page_values(lead_sudo, **kwargs)
         return request.render(template, values, status=status)
 
-    @http.route("/my/lead/<int:lead_id>", type="http", auth="user", website=True)
+    @http.route("/my/lead/<int:lead_id>", type="http", auth="user", website=True, readonly=True)
     def portal_my_partner_lead(self, lead_id, message=None, **kwargs):
         lead_sudo = self._crm_lead_portal_get(lead_id)
         if lead_sudo.type != "lead":
             return request.redirect(f"/my/opportunity/{lead_sudo.id}")
         return self._crm_lead_portal_render(lead_sudo, message=message)
 
-    @http.route("/my/opportunity/<int:lead_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/opportunity/<int:lead_id>", type="http", auth="user", website=True, readonly=True
+    )
     def portal_my_partner_opportunity(self, lead_id, message=None, **kwargs):
         lead_sudo = self._crm_lead_portal_get(lead_id)
         if lead_sudo.type != "opportunity":

@@ -53,6 +53,21 @@ class TestPortalRead(PortalCommon):
         self.assertNotIn("Lead A1 printers", opportunities.text)
         self.assertIn('href="/my/opportunity/new"', opportunities.text)
 
+    def test_lead_assigned_to_a_colleague(self):
+        """A lead assigned to a contact of the reseller is the whole reseller's."""
+        colleague_lead = self.env["crm.lead"].create(
+            {
+                "name": "Lead for a colleague",
+                "type": "lead",
+                "partner_assigned_id": self.portal_b.partner_id.id,
+            }
+        )
+        self.login_as(self.portal_b)
+        self.assertIn("Lead for a colleague", self.url_open("/my/leads").text)
+        self.assertEqual(self.url_open(f"/my/lead/{colleague_lead.id}").status_code, 200)
+        self.login_as(self.portal_a)
+        self.assertEqual(self.url_open(f"/my/lead/{colleague_lead.id}").status_code, 403)
+
     def test_lists_search_sort_filter(self):
         self.login_as(self.portal_a)
         found = self.url_open("/my/leads?search=scanners&search_in=name")
@@ -72,6 +87,26 @@ class TestPortalRead(PortalCommon):
         self.assertLess(by_contact.index("Lead A1 printers"), by_contact.index("Lead A2 scanners"))
         # an unknown sort or filter falls back to the default
         self.assertEqual(self.url_open("/my/leads?sortby=user_id&filterby=x").status_code, 200)
+        # activity filters (portal users do not read activities themselves)
+        self.opp_a.activity_schedule(
+            activity_type_id=self.activity_type.id,
+            date_deadline=date(2020, 1, 1),
+            user_id=self.salesman.id,
+        )
+        self.assertIn(
+            "Opportunity A servers", self.url_open("/my/opportunities?filterby=overdue").text
+        )
+        for filterby in ("future", "today", "no_activities"):
+            page = self.url_open(f"/my/opportunities?filterby={filterby}")
+            self.assertEqual(page.status_code, 200)
+            self.assertNotIn("Opportunity A servers", page.text)
+        self.opp_a.activity_ids.unlink()
+        self.assertIn(
+            "Opportunity A servers",
+            self.url_open("/my/opportunities?filterby=no_activities").text,
+        )
+        by_revenue = self.url_open("/my/opportunities?sortby=revenue")
+        self.assertEqual(by_revenue.status_code, 200)
         self.opp_a.action_set_lost()
         self.assertNotIn("Opportunity A servers", self.url_open("/my/opportunities").text)
         lost = self.url_open("/my/opportunities?filterby=lost")
@@ -113,6 +148,11 @@ class TestPortalRead(PortalCommon):
         )
         action = self.opp_a.with_user(self.portal_a)._get_access_action()
         self.assertEqual(action["url"], f"/my/opportunity/{self.opp_a.id}")
+        action = self.opp_a._get_access_action(access_uid=self.portal_a.id)
+        self.assertEqual(action["url"], f"/my/opportunity/{self.opp_a.id}")
+        # salespeople keep the back-office form
+        action = self.opp_a.with_user(self.salesman)._get_access_action()
+        self.assertNotEqual(action.get("type"), "ir.actions.act_url")
 
     def test_portal_chatter_post(self):
         self.login_as(self.portal_a)
