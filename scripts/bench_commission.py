@@ -9,7 +9,9 @@ payment per invoice (as a user does) and prints, for the payment step only:
 - the queries the addon adds per paid invoice at L=1 and L=50;
 - the time to pay N and 10 x N invoices (linearity);
 - the cron's time to confirm the commission RFQs.
-Everything runs in one transaction that is rolled back at the end: the database is unchanged.
+Each chunk of invoices and each payment is committed, as in real use (one transaction per
+user request), and the tables are analysed after each batch is built: run it on a throwaway
+database (scripts/bench.sh creates a fresh one each time).
 """
 
 import argparse
@@ -33,6 +35,12 @@ def parse_args():
     parser.add_argument("--lines", type=int, default=10, help="lines per invoice")
     parser.add_argument("--big", type=int, default=10, help="factor of the large run (N x big)")
     parser.add_argument("--referrers", type=int, default=20)
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=1,
+        help="invoices paid per 'Register Payment' call (one payment each)",
+    )
     parser.add_argument(
         "--mail", action="store_true", help="cron: also email each RFQ (renders its PDF)"
     )
@@ -117,26 +125,34 @@ class Bench:
                 ]
             )
             chunk.action_post()
-            self.env.flush_all()
+            self.env.cr.commit()
             self.env.invalidate_all()
             moves |= chunk
+        self.env.cr.execute("ANALYZE")
         return moves
 
     def pay(self, moves):
-        """Registers one payment per invoice; returns (seconds, queries)."""
+        """Registers one payment per invoice, ``--batch`` invoices per call; returns
+        (seconds, queries)."""
         cr = self.env.cr
         self.env.invalidate_all()
         queries = cr.sql_log_count
         start = time.perf_counter()
-        for move in moves:
-            # each payment starts with an empty cache, as a user's request does
+        batch = self.opts.batch
+        for first in range(0, len(moves), batch):
+            chunk = moves[first : first + batch]
+            # each request starts with an empty cache, and commits
             self.env.invalidate_all()
             self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=move.ids
+                active_model="account.move", active_ids=chunk.ids
             ).create(
-                {"payment_date": move.invoice_date, "journal_id": self.journal.id}
+                {
+                    "payment_date": chunk[0].invoice_date,
+                    "journal_id": self.journal.id,
+                    "group_payment": False,
+                }
             )._create_payments()
-        self.env.flush_all()
+            self.env.cr.commit()
         return time.perf_counter() - start, cr.sql_log_count - queries
 
 
@@ -161,7 +177,10 @@ def main():
         referred = bench.invoices(n, lines, True)
         t_ref, q_ref = bench.pay(referred)
         booked = env["commission.line"].search_count([("move_id", "in", referred.ids)])
-        out.append(f"invoices per batch (N): {n}, lines per invoice: {lines}")
+        out.append(
+            f"invoices per batch (N): {n}, lines per invoice: {lines}, "
+            f"invoices per Register Payment call: {opts.batch}"
+        )
         out.append(f"commission lines booked for the referred batch: {booked}")
         out.append(
             f"pay, no referrer:   {1000 * t_plain / n:8.1f} ms/invoice  "
@@ -222,7 +241,7 @@ def main():
             f"cron: confirmed {len(confirmed)}/{len(orders)} commission RFQs "
             f"({lines_count} lines) in {t_cron:.2f} s, {cr.sql_log_count - q0} queries"
         )
-        cr.rollback()
+        cr.commit()
 
 
 class _Out(list):
