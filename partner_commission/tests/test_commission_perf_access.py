@@ -2,7 +2,7 @@ from unittest.mock import patch
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import CommissionCommon
 
@@ -86,3 +86,20 @@ class TestCommissionReportAndAccess(CommissionCommon):
             Line.with_user(portal).search([])
         with self.assertRaises(AccessError):
             self.env["commission.plan"].with_user(other_user).create({"name": "Not allowed"})
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionViews(CommissionCommon):
+    def test_partner_form_shows_the_plan_next_to_the_level(self):
+        arch = self.env["res.partner"].get_view(view_type="form")["arch"]
+        level, plan, activation = (
+            arch.index('name="grade_id"'),
+            arch.index('name="commission_plan_id"'),
+            arch.index('name="activation"'),
+        )
+        self.assertLess(level, plan)
+        self.assertLess(plan, activation)
+        with Form(self.referrer) as form:
+            self.assertEqual(form.commission_plan_id, self.plan)
+            form.commission_plan_id = self.env["commission.plan"].create({"name": "Special"})
+        self.assertTrue(self.referrer.commission_plan_manual, "set by hand")
