@@ -24,27 +24,69 @@ async function session(login, password) {
     return page;
 }
 
-async function shot(page, path, name, waitFor) {
+async function shot(page, path, name, waitFor, click) {
     await page.goto(`${base}${path}`);
     await page.waitForLoadState("networkidle");
     if (waitFor) {
         await page.waitForSelector(waitFor, { timeout: 20000 });
+    }
+    if (click) {
+        // a tab or button to open first, by its visible text
+        await page.getByText(click, { exact: true }).first().click();
+        await page.waitForLoadState("networkidle");
     }
     await page.waitForTimeout(800);
     await page.screenshot({ path: `${out}${name}.png` });
     console.log(`${name}.png  <- ${path}`);
 }
 
+// [login, password, path, file name, selector to wait for, text to click first]
+// {module.xmlid} in a path is replaced by the record's id.
 const shots = JSON.parse(process.env.SHOTS || "null") || [
+    ["admin", "admin", "/odoo/action-crm_partner_assign.res_partner_action_partners/{crm_partner_assign.res_partner_reseller_gold_demo}", "partner-form", ".o_form_view", "Partner Assignment"],
+    ["admin", "admin", "/odoo/action-crm.crm_lead_all_leads?view_type=list", "leads-assigned", ".o_list_view"],
     ["admin", "admin", "/odoo/action-crm_partner_assign.crm_partner_report_assign_action", "partner-activity", ".o_pivot, .o_list_view, .o_graph_view"],
+    ["admin", "admin", "/odoo/action-partner_commission.commission_plan_action/{partner_commission.commission_plan_gold_demo}", "commission-plan", ".o_form_view"],
+    ["admin", "admin", "/odoo/action-partner_commission.commission_line_action", "commission-analysis", ".o_pivot, .o_graph_view, .o_list_view"],
+    ["admin", "admin", "/odoo/action-partner_commission.purchase_order_action_commission", "commission-rfqs", ".o_list_view"],
     ["portal.gold@example.com", "portal", "/my", "portal-home", ".o_portal_my_home"],
+    ["portal.gold@example.com", "portal", "/my/leads", "portal-leads", "table"],
     ["portal.gold@example.com", "portal", "/my/opportunities", "portal-opportunities", "table"],
+    ["portal.gold@example.com", "portal", "/my/opportunity/new", "portal-new-opportunity", "form"],
 ];
-const pages = {};
-for (const [login, password, path, name, waitFor] of shots) {
+
+async function resolveIds(page, path) {
+    for (const [token, xmlid] of [...path.matchAll(/\{([\w.]+)\}/g)]) {
+        const [module, name] = xmlid.split(".");
+        const id = await page.evaluate(async ([module, name]) => {
+            const response = await fetch("/web/dataset/call_kw/ir.model.data/search_read", {
+                method: "POST",
+                headers: { "Content-Type": "application/json" },
+                body: JSON.stringify({
+                    jsonrpc: "2.0", method: "call",
+                    params: {
+                        model: "ir.model.data", method: "search_read",
+                        args: [[["module", "=", module], ["name", "=", name]], ["res_id"]],
+                        kwargs: {},
+                    },
+                }),
+            });
+            return (await response.json()).result[0].res_id;
+        }, [module, name]);
+        path = path.replace(token, id);
+    }
+    return path;
+}
+
+const admin = await session("admin", "admin");
+for (const item of shots) {
+    item[2] = await resolveIds(admin, item[2]);
+}
+const pages = { admin };
+for (const [login, password, path, name, waitFor, click] of shots) {
     pages[login] ||= await session(login, password);
     try {
-        await shot(pages[login], path, name, waitFor);
+        await shot(pages[login], path, name, waitFor, click);
     } catch (error) {
         console.error(`${name}: ${error.message}`);
         process.exitCode = 1;
