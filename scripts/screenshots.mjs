@@ -26,16 +26,16 @@ async function session(login, password) {
 
 async function shot(page, path, name, waitFor, click) {
     await page.goto(`${base}${path}`);
-    await page.waitForLoadState("networkidle");
+    await page.waitForLoadState("load");
     if (waitFor) {
         await page.waitForSelector(waitFor, { timeout: 20000 });
     }
     if (click) {
         // a tab or button to open first, by its visible text
         await page.getByText(click, { exact: true }).first().click();
-        await page.waitForLoadState("networkidle");
+        await page.waitForLoadState("load");
     }
-    await page.waitForTimeout(800);
+    await page.waitForTimeout(1500);
     await page.screenshot({ path: `${out}${name}.png` });
     console.log(`${name}.png  <- ${path}`);
 }

@@ -25,7 +25,8 @@ class TestForwardManual(PartnerAssignCommon):
         )
         self.assertEqual(wizard.forward_type, "single")
         self.assertEqual(wizard.lead_ids, lead)
-        wizard.action_forward()
+        action = wizard.action_forward()
+        self.assertEqual(action, {"type": "ir.actions.act_window_close"})
         self.assertEqual(lead.partner_assigned_id, self.reseller_geneva)
         self.assertTrue(lead.date_partner_assign)
         self.assertEqual(lead.user_id, self.salesman_partners)
@@ -260,9 +261,15 @@ class TestForwardAccess(PartnerAssignCommon):
     def test_salesman_forwards_his_lead_to_another_salespersons_partner(self):
         lead = self.lead_lausanne.with_user(self.salesman)
         wizard = self.forward_wizard(lead, user=self.salesman, partner_id=self.reseller_geneva.id)
-        wizard.action_forward()
-        # the partner's salesperson takes the lead over
+        action = wizard.action_forward()
+        # the partner's salesperson takes the lead over: the salesman, who sees his own
+        # leads only, is told so and sent back to the leads list (not to a form he can no
+        # longer read)
         self.assertEqual(self.lead_lausanne.user_id, self.salesman_partners)
+        self.assertFalse(lead.has_access("read"))
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["next"]["res_model"], "crm.lead")
+        self.assertIn(self.lead_lausanne.name, action["params"]["message"])
         self.assertEqual(self.lead_lausanne.partner_assigned_id, self.reseller_geneva)
         self.assertTrue(self.sent_mails(self.reseller_geneva))
 

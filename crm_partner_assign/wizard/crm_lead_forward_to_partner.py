@@ -118,7 +118,7 @@ class CrmLeadForwardToPartner(models.TransientModel):
             ).send_mail(partner.id, email_layout_xmlid="mail.mail_notification_light")
         unassigned = self.lead_ids - self.env["crm.lead"].union(*assignments.values())
         if not unassigned:
-            return {"type": "ir.actions.act_window_close"}
+            return self._action_after_forward(assignments)
         tag = self.env.ref(
             "crm_partner_assign.crm_tag_partner_unavailable", raise_if_not_found=False
         )
@@ -135,7 +135,29 @@ class CrmLeadForwardToPartner(models.TransientModel):
                     "No partner of the right country could take these leads: %(leads)s.",
                     leads=", ".join(unassigned.mapped("name")),
                 ),
-                "next": {"type": "ir.actions.act_window_close"},
+                "next": self._action_after_forward(assignments),
+            },
+        }
+
+    def _action_after_forward(self, assignments):
+        """Close the wizard; when the partners' salespeople took over leads the user may no
+        longer read (a salesman who sees his own leads only), say so and go back to the
+        leads list instead of reloading a form he cannot open."""
+        forwarded = self.env["crm.lead"].union(*assignments.values())
+        if not forwarded or forwarded.has_access("read"):
+            return {"type": "ir.actions.act_window_close"}
+        action = self.env["ir.actions.actions"]._for_xml_id("crm.crm_lead_all_leads")
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "success",
+                "title": self.env._("Leads forwarded"),
+                "message": self.env._(
+                    "The partner's salesperson now follows these leads: %(leads)s.",
+                    leads=", ".join(forwarded.sudo().mapped("name")),
+                ),
+                "next": action,
             },
         }
 
