@@ -45,6 +45,7 @@ async function shot(page, path, name, waitFor, click) {
 const shots = JSON.parse(process.env.SHOTS || "null") || [
     ["admin", "admin", "/odoo/action-crm_partner_assign.res_partner_action_partners/{crm_partner_assign.res_partner_reseller_gold_demo}", "partner-form", ".o_form_view", "Partner Assignment"],
     ["admin", "admin", "/odoo/action-crm.crm_lead_all_leads?view_type=list", "leads-assigned", ".o_list_view"],
+    ["admin", "admin", "/odoo/action-crm.crm_lead_all_leads/{crm_partner_assign.crm_lead_unassigned_munich_demo}", "lead-forward", ".o_form_view", "Assigned Partner"],
     ["admin", "admin", "/odoo/action-crm_partner_assign.crm_partner_report_assign_action", "partner-activity", ".o_pivot, .o_list_view, .o_graph_view"],
     ["admin", "admin", "/odoo/action-partner_commission.commission_plan_action/{partner_commission.commission_plan_gold_demo}", "commission-plan", ".o_form_view"],
     ["admin", "admin", "/odoo/action-partner_commission.commission_line_action", "commission-analysis", ".o_pivot, .o_graph_view, .o_list_view"],
@@ -52,6 +53,7 @@ const shots = JSON.parse(process.env.SHOTS || "null") || [
     ["portal.gold@example.com", "portal", "/my", "portal-home", ".o_portal_my_home"],
     ["portal.gold@example.com", "portal", "/my/leads", "portal-leads", "table"],
     ["portal.gold@example.com", "portal", "/my/opportunities", "portal-opportunities", "table"],
+    ["portal.gold@example.com", "portal", "/my/opportunity/{crm_partner_assign.crm_lead_assigned_gold_opportunity_demo}", "portal-opportunity", ".o_crm_partner_assign_update_form"],
     ["portal.gold@example.com", "portal", "/my/opportunity/new", "portal-new-opportunity", "form"],
 ];
 
