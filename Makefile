@@ -8,7 +8,7 @@ test:   ## linters + fresh database + every test
 lint:
 	bash scripts/lint.sh
 bench:  ## commission benchmark (partner_commission)
-	bash scripts/bench.sh
+	bash scripts/bench.sh $(BENCH_ARGS)
 i18n:   ## regenerate the translation templates from the test database
 	bash scripts/i18n.sh
 clean:  ## stop the private PostgreSQL and remove .data/

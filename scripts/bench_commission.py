@@ -31,14 +31,14 @@ def parse_args():
         i = argv.index("--")
         odoo_args, bench_args = argv[:i], argv[i + 1 :]
     parser = argparse.ArgumentParser()
-    parser.add_argument("--n", type=int, default=200, help="invoices per measured batch")
+    parser.add_argument("--n", type=int, default=1000, help="invoices per measured batch")
     parser.add_argument("--lines", type=int, default=10, help="lines per invoice")
     parser.add_argument("--big", type=int, default=10, help="factor of the large run (N x big)")
     parser.add_argument("--referrers", type=int, default=20)
     parser.add_argument(
         "--batch",
         type=int,
-        default=1,
+        default=50,
         help="invoices paid per 'Register Payment' call (one payment each)",
     )
     parser.add_argument(
