@@ -59,6 +59,11 @@ class TestResellerStory(CommissionCommon):
         self.assertEqual(rfq.order_line.price_unit, 300.0)
         self.assertIn(invoice.name, rfq.order_line.name)
         self.assertEqual(invoice.commission_line_ids.purchase_order_id, rfq)
+        # smart buttons: invoice -> its commission RFQ, RFQ -> its source invoices
+        action = invoice.action_view_commission()
+        self.assertEqual((action["res_model"], action["res_id"]), ("purchase.order", rfq.id))
+        action = rfq.action_view_commission_invoices()
+        self.assertEqual(self.env["account.move"].search(action["domain"]), invoice)
         # 4. the schedule (monthly) confirms it once its month has ended
         rfq.date_order = fields.Datetime.to_datetime("2026-03-12")
         PO = self.env["purchase.order"].with_context(commission_confirm_no_mail=True)
