@@ -25,18 +25,16 @@ class CrmPartnerAssignPortal(CustomerPortal):
         wanted = {"partner_lead_count", "partner_opportunity_count"} & set(counters)
         if not wanted:
             return values
+        # one grouped count for both counters
         Lead = request.env["crm.lead"]
-        graded = Lead._portal_partner_is_graded()
-        if "partner_lead_count" in counters:
-            values["partner_lead_count"] = (
-                Lead.sudo().search_count(self._crm_lead_portal_domain("lead")) if graded else 0
+        counts = {"lead": 0, "opportunity": 0}
+        if Lead._portal_partner_is_graded():
+            counts.update(
+                Lead.sudo()._read_group(Lead._portal_partner_domain(), ["type"], ["__count"])
             )
-        if "partner_opportunity_count" in counters:
-            values["partner_opportunity_count"] = (
-                Lead.sudo().search_count(self._crm_lead_portal_domain("opportunity"))
-                if graded
-                else 0
-            )
+        for lead_type, count in counts.items():
+            if f"partner_{lead_type}_count" in wanted:
+                values[f"partner_{lead_type}_count"] = count
         return values
 
     def _crm_lead_portal_domain(self, lead_type):

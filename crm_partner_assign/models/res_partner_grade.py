@@ -16,23 +16,18 @@ class ResPartnerGrade(models.Model):
     )
 
     def write(self, vals):
-        following = self._get_partners_following_weight() if "partner_weight" in vals else {}
+        """A new weight reaches the level's partners that still have the old one; a weight
+        set by hand on a partner stays."""
+        following = {}
+        if "partner_weight" in vals:
+            Partner = self.env["res.partner"].sudo().with_context(active_test=False)
+            following = {
+                grade: Partner.search(
+                    [("grade_id", "=", grade.id), ("partner_weight", "=", grade.partner_weight)]
+                )
+                for grade in self
+            }
         res = super().write(vals)
-        if following:
-            self._sync_partner_weight(following)
-        return res
-
-    def _get_partners_following_weight(self):
-        """{level: its partners whose weight is still the level's}: the others were set by
-        hand and keep their weight."""
-        Partner = self.env["res.partner"].sudo().with_context(active_test=False)
-        return {
-            grade: Partner.search(
-                [("grade_id", "=", grade.id), ("partner_weight", "=", grade.partner_weight)]
-            )
-            for grade in self
-        }
-
-    def _sync_partner_weight(self, following):
         for grade, partners in following.items():
             partners.write({"partner_weight": grade.partner_weight})
+        return res
