@@ -113,6 +113,9 @@ class CommissionLine(models.Model):
         for (move, lines, order), po_line in zip(moves, po_lines, strict=True):
             lines.purchase_line_id = po_line
             order._commission_notify(move, sum(lines.mapped("amount")))
+        PurchaseOrder._commission_subscribe(
+            [(order, move.invoice_user_id.partner_id) for move, _lines, order in moves]
+        )
 
     @api.model
     def _commission_rfq_values(self, referrer, company, currency):

@@ -64,10 +64,9 @@ class PurchaseOrder(models.Model):
         }
 
     def _commission_notify(self, move, amount):
-        """Chatter of a commission RFQ: which invoice, how much; the salesperson follows."""
+        """Chatter of a commission RFQ: a note of which invoice, how much. Logged without
+        notification (a note notifies nobody anyway), which saves the recipients lookup."""
         self.ensure_one()
-        if move.invoice_user_id.partner_id:
-            self.message_subscribe(partner_ids=move.invoice_user_id.partner_id.ids)
         body = self.env._(
             "%(kind)s %(amount)s from %(link)s.",
             kind=self.env._("Clawback") if amount < 0 else self.env._("Commission"),
@@ -75,7 +74,26 @@ class PurchaseOrder(models.Model):
             link=Markup('<a href="#" data-oe-model="account.move" data-oe-id="%s">%s</a>')
             % (move.id, move.name),
         )
-        self.message_post(body=body, subtype_xmlid="mail.mt_note")
+        self._message_log(body=body)
+
+    @api.model
+    def _commission_subscribe(self, pairs):
+        """Make each partner of ``pairs`` [(order, partner)] (the salespeople of the booked
+        invoices) follow its commission RFQ; one query when all already do."""
+        orders = self.union(*(order for order, _partner in pairs))
+        followers = {
+            (follower.res_id, follower.partner_id.id)
+            for follower in self.env["mail.followers"]
+            .sudo()
+            .search_fetch(
+                [("res_model", "=", self._name), ("res_id", "in", orders.ids)],
+                ["res_id", "partner_id"],
+            )
+        }
+        for order, partner in pairs:
+            if partner and (order.id, partner.id) not in followers:
+                order.message_subscribe(partner_ids=partner.ids)
+                followers.add((order.id, partner.id))
 
     # ------------------------------------------------------------
     # Scheduled confirmation

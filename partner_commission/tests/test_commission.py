@@ -148,6 +148,35 @@ class TestCommissionBooking(CommissionCommon):
         self.assertEqual(len(order.order_line), 2)
         self.assertEqual(order.amount_untaxed, 235.0)
 
+    def test_salespeople_follow_the_rfq_once(self):
+        """Two invoices of two salespeople booked in one call onto one RFQ: both follow it,
+        each once, and each invoice gets its chatter note."""
+        other = self.salesman.copy({"name": "Otto Other", "login": "otto.commission"})
+        first = self.make_invoice([(self.software, 1000, 1)])
+        second = self.make_invoice([(self.support, 100, 1)])
+        second.invoice_user_id = other
+        third = self.make_invoice([(self.server, 500, 1)])
+        invoices = first | second | third
+        AccountMove = type(self.env["account.move"])
+        with patch.object(AccountMove, "_commission_book", lambda moves: None):
+            for invoice in invoices:
+                self.pay(invoice)
+        invoices._commission_book()
+        order = self.commission_orders()
+        self.assertEqual(len(order), 1)
+        self.assertEqual(len(order.order_line), 3)
+        followers = order.message_follower_ids.filtered(
+            lambda f: f.partner_id in (self.salesman | other).partner_id
+        )
+        self.assertEqual(followers.partner_id, (self.salesman | other).partner_id)
+        self.assertEqual(len(followers), 2, "one follower record per salesperson")
+        notes = order.message_ids.filtered(lambda m: "from" in (m.body or ""))
+        for invoice in invoices:
+            self.assertEqual(
+                len(notes.filtered(lambda m, inv=invoice: inv.name in m.body)), 1, invoice.name
+            )
+        self.assertTrue(all(note.subtype_id == self.env.ref("mail.mt_note") for note in notes))
+
     def test_no_referrer_no_commission(self):
         invoice = self.make_invoice([(self.software, 1000, 1)])
         invoice.referrer_id = False

@@ -32,6 +32,9 @@ class TestCommissionQueries(CommissionCommon):
         self._booking_queries(2)  # warm-up
         results = {count: self._booking_queries(count) for count in (1, 20)}
         self.assertEqual(results[1], results[20], f"queries per paid invoice: {results}")
+        # cold cache, RFQ already open, salesperson already following; 41 measured on
+        # 2026-11-28 (47 when the chatter note was posted with notification)
+        self.assertLessEqual(results[1], 41, f"queries per paid invoice: {results}")
 
 
 @tagged("post_install", "-at_install")
