@@ -6,6 +6,7 @@ Run through scripts/bench.sh (it prepares PostgreSQL and a fresh database), or b
 It builds referred and unreferred customer invoices of L lines, posts them, registers one
 payment per invoice (as a user does) and prints, for the payment step only:
 - ms and SQL queries per paid invoice with and without a referrer, and their ratio;
+- the addon's booking alone, timed inside the payments (ms, queries, share of the payment);
 - the queries the addon adds per paid invoice at L=1 and L=50;
 - the time to pay N and 10 x N invoices (linearity);
 - the cron's time to confirm the commission RFQs.
@@ -17,6 +18,7 @@ database (scripts/bench.sh creates a fresh one each time).
 import argparse
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import odoo
@@ -144,6 +146,30 @@ class Bench:
             queries += q
         return seconds, queries
 
+    @contextmanager
+    def booking_timer(self):
+        """Times the addon's booking (``account.move._commission_book``) while active;
+        yields {'seconds', 'queries'}."""
+        Move = type(self.env["account.move"])
+        original = Move._commission_book
+        stats = {"seconds": 0.0, "queries": 0}
+
+        def timed(moves):
+            moves.env.flush_all()
+            cr = moves.env.cr
+            queries, start = cr.sql_log_count, time.perf_counter()
+            result = original(moves)
+            moves.env.flush_all()
+            stats["seconds"] += time.perf_counter() - start
+            stats["queries"] += cr.sql_log_count - queries
+            return result
+
+        Move._commission_book = timed
+        try:
+            yield stats
+        finally:
+            Move._commission_book = original
+
     def pay_pair(self, plain, referred):
         """Pays two sets of invoices in alternate requests (one of each in turn), so that
         both see the same table sizes; returns ((seconds, queries), (seconds, queries))."""
@@ -216,6 +242,19 @@ def main():
             f"ratio with/without: {t_ref / t_plain:8.3f} (time)  "
             f"added: {1000 * (t_ref - t_plain) / n:.1f} ms, "
             f"{(q_ref - q_plain) / n:.1f} queries per invoice"
+        )
+
+        # the addon's own share, timed inside the payments (its deferred writes flushed
+        # with it; what was pending before is flushed first, untimed)
+        small = max(20, n // 5)
+        with bench.booking_timer() as booking:
+            t_pay, q_pay = bench.pay(bench.invoices(small, lines, True))
+        out.append(
+            f"booking alone (inside the payment, {small} invoices): "
+            f"{1000 * booking['seconds'] / small:.1f} ms/invoice, "
+            f"{booking['queries'] / small:.1f} queries/invoice; "
+            f"{100 * booking['seconds'] / t_pay:.1f} % of the payment time "
+            f"({1000 * t_pay / small:.1f} ms/invoice)"
         )
 
         for count_lines in (1, 50):
