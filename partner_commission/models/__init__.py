@@ -8,4 +8,6 @@ from . import res_partner
 from . import sale_order
 from . import account_move
 from . import purchase_order
+from . import purchase_order_line
+from . import account_partial_reconcile
 from . import sale_report

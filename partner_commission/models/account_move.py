@@ -3,6 +3,8 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+PRECOMMIT_KEY = "partner_commission.dirty_moves"
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -12,183 +14,423 @@ class AccountMove(models.Model):
         tracking=True,
         index="btree_not_null",
         domain="[('grade_id', '!=', False)]",
-        help="The partner (reseller) who earns a commission when this invoice is paid.",
+        help="The partner (reseller) who earns a commission on this invoice. Lines of a "
+        "sales order pay that order's referrer.",
     )
-    commission_line_ids = fields.One2many("commission.line", "move_id", "Commission Lines")
+    commission_line_ids = fields.One2many("commission.line", "origin_move_id", "Commission Ledger")
     commission_amount = fields.Monetary(
         "Commission", compute="_compute_commission_amount", currency_field="currency_id"
     )
     commission_purchase_count = fields.Integer(compute="_compute_commission_amount")
+    commission_sync_date = fields.Datetime(
+        "Last Commission Sync",
+        readonly=True,
+        copy=False,
+        help="When the commission of this invoice was last brought up to date; written by "
+        "every sync, so that two transactions never sync one invoice at once.",
+    )
 
     @api.depends("commission_line_ids.amount")
     def _compute_commission_amount(self):
+        rows = self.env["commission.line"].sudo()
+        data = {
+            move: (amount, orders)
+            for move, amount, orders in rows._read_group(
+                [("origin_move_id", "in", self.ids), ("kind", "!=", "rejection")],
+                ["origin_move_id"],
+                ["amount:sum", "purchase_order_id:count_distinct"],
+            )
+        }
         for move in self:
-            move.commission_amount = sum(move.commission_line_ids.mapped("amount"))
-            move.commission_purchase_count = len(move.commission_line_ids.purchase_order_id)
+            move.commission_amount, move.commission_purchase_count = data.get(move, (0.0, 0))
 
     def action_view_commission(self):
         self.ensure_one()
-        orders = self.commission_line_ids.purchase_order_id
-        if len(orders) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "purchase.order",
-                "view_mode": "form",
-                "res_id": orders.id,
-            }
         return {
             "type": "ir.actions.act_window",
-            "name": self.env._("Commission"),
+            "name": self.env._("Commission of %(move)s", move=self.name),
             "res_model": "commission.line",
             "view_mode": "list,form",
-            "domain": [("move_id", "=", self.id)],
+            "domain": [("origin_move_id", "=", self.id)],
+            "context": {"create": False},
         }
 
     # ------------------------------------------------------------
-    # Booking on payment
+    # Events that can change a commission: each marks the documents it touches; they are
+    # synced once, just before the transaction commits
     # ------------------------------------------------------------
+
+    def _post(self, soft=True):
+        posted = super()._post(soft=soft)
+        posted._commission_mark_dirty()
+        return posted
+
+    def button_draft(self):
+        res = super().button_draft()
+        self._commission_mark_dirty()
+        return res
+
+    def button_cancel(self):
+        res = super().button_cancel()
+        self._commission_mark_dirty()
+        return res
 
     def _invoice_paid_hook(self):
         res = super()._invoice_paid_hook()
-        self._commission_book()
+        self._commission_mark_dirty()
         return res
 
-    def _commission_book(self):
-        """Book the commission of paid referred invoices and claw it back for their paid
-        credit notes: commission lines, then one line per move on the referrer's draft
-        commission RFQ. Each move is booked at most once (its commission lines are the guard;
-        the moves are locked first so that concurrent reconciliations cannot both book)."""
-        moves = self.filtered(
-            lambda m: (
-                m.referrer_id
-                and m.state == "posted"
-                and m.move_type in ("out_invoice", "out_refund")
-                and m.payment_state in ("paid", "in_payment")
-            )
-        )
-        if not moves:
-            return
-        self.env.cr.execute(
-            SQL("SELECT id FROM account_move WHERE id IN %s FOR UPDATE", tuple(moves.ids))
-        )
-        Line = self.env["commission.line"].sudo()
-        done = {move for [move] in Line._read_group([("move_id", "in", moves.ids)], ["move_id"])}
-        todo = moves.filtered(lambda m: m not in done)
-        refunds = todo.filtered(lambda m: m.move_type == "out_refund")
-        origins = refunds.reversed_entry_id
-        booked = defaultdict(float)  # origin invoice -> net commission booked so far
-        if origins:
-            for origin, amount in Line._read_group(
-                [("origin_move_id", "in", origins.ids)], ["origin_move_id"], ["amount:sum"]
-            ):
-                booked[origin] = amount
-        earned = {
-            origin: amount
-            for origin, amount in Line._read_group(
-                [("origin_move_id", "in", origins.ids), ("kind", "=", "commission")],
-                ["origin_move_id"],
-                ["amount:sum"],
-            )
-        }
-        values = []
-        for move in todo:
-            if move.move_type == "out_invoice":
-                values += move._commission_line_values()
-            else:
-                origin = move.reversed_entry_id
-                if not earned.get(origin):
-                    continue  # nothing to claw back from an invoice that earned nothing
-                lines = move._commission_line_values(origin=origin)
-                wanted = sum(v["amount"] for v in lines)
-                available = booked[origin]  # what is left to claw back, >= 0
-                if not lines or available <= 0:
-                    continue
-                if -wanted > available:
-                    self.env["commission.plan"]._scale_amounts(lines, -available, move.currency_id)
-                booked[origin] += sum(v["amount"] for v in lines)
-                values += [v for v in lines if v["amount"]]
-        if values:
-            Line.create(values)._commission_add_to_rfq()
+    def write(self, vals):
+        if "referrer_id" in vals:
+            self._commission_mark_dirty(force=True)
+        return super().write(vals)
 
-    def _commission_line_values(self, origin=None):
-        """Values of the commission lines of this invoice (or of this credit note, negative,
-        for ``origin``), computed by the plan's one computation path."""
-        self.ensure_one()
-        source = origin or self
-        sale_lines = self.invoice_line_ids.sale_line_ids
-        orders = sale_lines.order_id or source.invoice_line_ids.sale_line_ids.order_id
-        plan = orders.commission_plan_id[:1] or source.referrer_id.commission_plan_id
-        if not plan:
-            return []
-        product_lines = self.invoice_line_ids.filtered(
-            lambda line: line.display_type == "product" and line.product_id
+    def _commission_mark_dirty(self, force=False):
+        """Have the commission documents of these moves synced before the commit: customer
+        invoices (a credit note counts for its origin) with a referrer, and vendor bills of
+        commission RFQs (the ledger follows their state)."""
+        documents = (
+            self.filtered(lambda m: m.move_type in ("out_invoice", "in_invoice", "in_refund"))
+            | self.filtered(lambda m: m.move_type == "out_refund").reversed_entry_id
         )
-        pricelist = (
-            sale_lines.order_id.pricelist_id[:1]
-            or source.invoice_line_ids.sale_line_ids.order_id.pricelist_id[:1]
+        documents = documents.filtered(
+            lambda m: (m.referrer_id or force) if m.move_type == "out_invoice" else True
         )
-        result = plan._compute_commission(
-            [
-                {
-                    "key": line.id,
-                    "product": line.product_id,
-                    "pricelist": pricelist,
-                    "base": line.price_subtotal,
-                }
-                for line in product_lines
-            ],
-            self.currency_id,
-            self.company_id,
-            self.invoice_date or fields.Date.context_today(self),
-        )
-        # Down-payment lines (no product) earn their order's blended rate, so that a down
-        # payment and its deduction on the final invoice cancel out exactly.
-        for line in self.invoice_line_ids.filtered(
-            lambda line: not line.product_id and line.sale_line_ids.filtered("is_downpayment")
-        ):
-            order = line.sale_line_ids.order_id[:1]
-            if not order.amount_untaxed or not order.commission:
-                continue
-            rate = 100.0 * order.commission / order.amount_untaxed
-            result[line.id] = {
-                "rule": self.env["commission.rule"],
-                "rate": rate,
-                "base": line.price_subtotal,
-                "amount": self.currency_id.round(line.price_subtotal * rate / 100.0),
-            }
-            product_lines |= line
-        sign = -1 if origin else 1
-        date = fields.Date.context_today(self)
-        values = []
-        for line in product_lines:
-            res = result.get(line.id)
-            if not res or not res["amount"]:
-                continue
-            amount = sign * res["amount"]
-            values.append(
-                {
-                    "kind": "clawback" if origin else "commission",
-                    "move_id": self.id,
-                    "move_line_id": line.id,
-                    "origin_move_id": source.id,
-                    "referrer_id": source.referrer_id.id,
-                    "grade_id": source.referrer_id.grade_id.id,
-                    "plan_id": plan.id,
-                    "rule_id": res["rule"].id,
-                    "product_id": line.product_id.id or False,
-                    "categ_id": line.product_id.categ_id.id or False,
-                    "partner_id": self.commercial_partner_id.id,
-                    "user_id": self.invoice_user_id.id,
-                    "company_id": self.company_id.id,
-                    "currency_id": self.currency_id.id,
-                    "company_currency_id": self.company_currency_id.id,
-                    "base": sign * res["base"],
-                    "rate": res["rate"],
-                    "amount": amount,
-                    "amount_company": self.currency_id._convert(
-                        amount, self.company_currency_id, self.company_id, self.invoice_date or date
-                    ),
-                    "date": date,
-                }
+        if not documents:
+            return
+        data = self.env.cr.precommit.data
+        if PRECOMMIT_KEY not in data:
+            data[PRECOMMIT_KEY] = set()
+            env = self.env
+            self.env.cr.precommit.add(lambda: env["account.move"]._commission_sync_dirty())
+        data[PRECOMMIT_KEY].update(documents.ids)
+
+    @api.model
+    def _commission_sync_dirty(self):
+        ids = self.env.cr.precommit.data.pop(PRECOMMIT_KEY, set())
+        moves = self.sudo().browse(ids).exists()
+        invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
+        if invoices:
+            invoices._commission_sync()
+        bills = moves - invoices
+        if bills:
+            rows = (
+                self.env["commission.line"]
+                .sudo()
+                .search([("purchase_line_id", "in", bills.invoice_line_ids.purchase_line_id.ids)])
             )
+            rows._commission_follow_bills()
+
+    # ------------------------------------------------------------
+    # Sync: the ledger of each invoice brought up to its target
+    # ------------------------------------------------------------
+
+    def _commission_sync(self):
+        """Book the difference between these invoices' commission targets and what their
+        ledger holds. Each invoice is written first, so that a concurrent transaction that
+        syncs it too fails (and retries) instead of booking twice."""
+        invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        if not invoices:
+            return self.env["commission.line"]
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET commission_sync_date = NOW() AT TIME ZONE 'UTC' "
+                "WHERE id IN %s",
+                tuple(invoices.ids),
+            )
+        )
+        invoices.invalidate_recordset(["commission_sync_date"])
+        return (
+            self.env["commission.line"]
+            .sudo()
+            ._commission_book("origin_move_id", invoices, invoices._commission_targets())
+        )
+
+    def _commission_targets(self):
+        """Target ledger values of these invoices: for each product line and referrer, the
+        engine's commission (or, once booked, the rate booked on it), net of the posted
+        credit notes valued at the origin's rates and never below zero, times the factor of
+        the plan's trigger."""
+        credit_notes = self.search(
+            [
+                ("reversed_entry_id", "in", self.ids),
+                ("move_type", "=", "out_refund"),
+                ("state", "=", "posted"),
+            ]
+        )
+        booked_rates = self._commission_booked_rates()
+        targets = []
+        for invoice in self:
+            contexts = invoice._commission_line_contexts()
+            factors, date = invoice._commission_factors({ctx[1].id for ctx in contexts.values()})
+            if not any(factors.values()):
+                continue  # nothing earned now: the target is zero (what was booked reverses)
+            refunds = credit_notes.filtered(lambda m, inv=invoice: m.reversed_entry_id == inv)
+            values = invoice._commission_full_values(contexts, booked_rates)
+            values += invoice._commission_refund_values(refunds, values)
+            currency = invoice.currency_id
+            for vals in values:
+                factor = factors.get(vals["plan_id"], 0.0)
+                vals["amount"] = currency.round(vals["amount"] * factor)
+                vals["base"] = currency.round(vals["base"] * factor)
+                if vals["kind"] != "clawback":
+                    vals["date"] = date
+                if factor not in (0.0, 1.0):
+                    vals["name"] = self.env._(
+                        "%(name)s, %(share)s paid", name=vals["name"], share=f"{factor:.0%}"
+                    )
+                targets.append(vals)
+        return targets
+
+    def _commission_booked_rates(self):
+        """{(move line id, referrer id): first row booked on it} for these invoices: later
+        corrections and clawbacks use the rate, plan and rule booked then."""
+        rows = (
+            self.env["commission.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("origin_move_id", "in", self.ids),
+                    ("kind", "in", ("commission", "correction")),
+                    ("move_line_id", "!=", False),
+                ],
+                ["move_line_id", "referrer_id", "rate", "plan_id", "rule_id"],
+                order="id",
+            )
+        )
+        booked = {}
+        for row in rows:
+            booked.setdefault((row.move_line_id.id, row.referrer_id.id), row)
+        return booked
+
+    def _commission_line_contexts(self):
+        """{invoice line: (referrer, plan, pricelist, order line)} of the lines that can earn
+        a commission: a line pays its sales order's referrer under the order's plan and
+        pricelist; a line without order pays the invoice's referrer under its plan."""
+        self.ensure_one()
+        contexts = {}
+        for line in self.invoice_line_ids.filtered(lambda il: il.display_type == "product"):
+            sale_line = line.sale_line_ids[:1]
+            order = sale_line.order_id
+            if order:
+                referrer = order.referrer_id
+                plan = order.commission_plan_id or referrer.commission_plan_id
+                pricelist = order.pricelist_id
+            else:
+                referrer = self.referrer_id
+                plan = referrer.commission_plan_id
+                pricelist = self.env["product.pricelist"]
+            if plan.company_id and plan.company_id != self.company_id:
+                continue
+            if referrer and plan and plan.trigger != "won":
+                contexts[line] = (referrer, plan, pricelist, sale_line)
+        return contexts
+
+    def _commission_full_values(self, contexts, booked_rates):
+        """Row values of this invoice's lines at full commission (factor 1): the rate booked
+        on a line once it has rows, else the plan's engine (caps per rule per invoice)."""
+        self.ensure_one()
+        date = self.invoice_date or fields.Date.context_today(self)
+        groups = defaultdict(list)  # (plan, pricelist) -> engine lines
+        values = []
+        for line, (referrer, plan, pricelist, sale_line) in contexts.items():
+            booked = booked_rates.get((line.id, referrer.id))
+            if booked:
+                values.append(
+                    self._commission_row_values(
+                        line, referrer, booked.plan_id, sale_line, booked.rule_id, booked.rate
+                    )
+                )
+            elif sale_line.is_downpayment:
+                rate = self._commission_down_payment_rate(sale_line)
+                values.append(
+                    self._commission_row_values(line, referrer, plan, sale_line, None, rate)
+                )
+            elif line.product_id:
+                groups[plan, pricelist].append(
+                    {
+                        "key": line,
+                        "product": line.product_id,
+                        "pricelist": pricelist,
+                        "base": line.price_subtotal,
+                    }  # fmt: skip
+                )
+        for (plan, _pricelist), lines in groups.items():
+            result = plan._compute_commission(lines, self.currency_id, self.company_id, date)
+            for line, res in result.items():
+                referrer, plan, _pricelist, sale_line = contexts[line]
+                rate = 100.0 * res["amount"] / res["base"] if res["base"] else res["rate"]
+                values.append(
+                    self._commission_row_values(line, referrer, plan, sale_line, res["rule"], rate)
+                )
+        return [v for v in values if v["rate"]]
+
+    def _commission_down_payment_rate(self, sale_line):
+        """Rate of a down payment line: the rate booked on the down payment (so that the
+        final invoice's deduction reverses exactly what it booked), else the order's
+        blended estimated rate."""
+        row = (
+            self.env["commission.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("sale_line_id", "=", sale_line.id),
+                    ("kind", "in", ("commission", "correction")),
+                    ("base", ">", 0),
+                ],
+                ["rate"],
+                order="id",
+                limit=1,
+            )
+        )
+        if row:
+            return row.rate
+        order = sale_line.order_id
+        if not order.amount_untaxed or not order.commission:
+            return 0.0
+        return 100.0 * order.commission / order.amount_untaxed
+
+    def _commission_row_values(self, line, referrer, plan, sale_line, rule, rate, kind=None):
+        """Row values of one line at full commission: base × rate."""
+        move = line.move_id
+        currency = move.currency_id
+        base = line.price_subtotal * (-1 if kind == "clawback" else 1)
+        amount = currency.round(base * rate / 100.0)
+        rule = rule or self.env["commission.rule"]
+        explanation = self.env._(
+            "%(rate)s %% of %(base)s: %(what)s (%(plan)s)",
+            rate=f"{rate:.4g}",
+            base=currency.format(base),
+            what=rule.display_name.split(":")[0] if rule else line.name or "",
+            plan=plan.name,
+        )
+        return {
+            "kind": kind or "commission",
+            "name": explanation,
+            "move_id": move.id,
+            "move_line_id": line.id,
+            "origin_move_id": self.id,
+            "sale_line_id": sale_line.id or False,
+            "referrer_id": referrer.id,
+            "grade_id": referrer.grade_id.id,
+            "plan_id": plan.id,
+            "rule_id": rule.id,
+            "product_id": line.product_id.id,
+            "categ_id": line.product_id.categ_id.id,
+            "partner_id": self.commercial_partner_id.id,
+            "user_id": self.invoice_user_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": currency.id,
+            "company_currency_id": self.company_currency_id.id,
+            "base": base,
+            "rate": rate,
+            "amount": amount,
+            "date": move.invoice_date or move.date,
+        }
+
+    def _commission_refund_values(self, refunds, invoice_values):
+        """Row values of the credit notes of this invoice, negative, valued at the rates of
+        the invoice's lines (the same product's, else the invoice's average rate per
+        referrer), and scaled down so that they never take back more than the invoice
+        earns."""
+        self.ensure_one()
+        if not refunds or not invoice_values:
+            return []
+        lines_by_id = {line.id: line for line in self.invoice_line_ids}
+        by_product, totals = {}, defaultdict(lambda: [0.0, 0.0])
+        for vals in invoice_values:
+            line = lines_by_id.get(vals["move_line_id"])
+            by_product.setdefault(line.product_id.id, vals)
+            totals[vals["referrer_id"]][0] += vals["amount"]
+            totals[vals["referrer_id"]][1] += vals["base"]
+        default = invoice_values[0]
+        values = []
+        for line in refunds.invoice_line_ids.filtered(lambda il: il.display_type == "product"):
+            origin = by_product.get(line.product_id.id)
+            if origin:
+                rate = origin["rate"]
+            else:
+                origin = default
+                amount, base = totals[origin["referrer_id"]]
+                rate = 100.0 * amount / base if base else 0.0
+            if not rate:
+                continue
+            vals = self._commission_row_values(
+                line,
+                self.env["res.partner"].browse(origin["referrer_id"]),
+                self.env["commission.plan"].browse(origin["plan_id"]),
+                line.sale_line_ids[:1],
+                self.env["commission.rule"].browse(origin["rule_id"]),
+                rate,
+                kind="clawback",
+            )
+            vals["name"] = self.env._(
+                "Clawback at %(rate)s %% booked on %(invoice)s: %(base)s",
+                rate=f"{rate:.4g}",
+                invoice=self.name,
+                base=self.currency_id.format(vals["base"]),
+            )
+            values.append(vals)
+        # never below zero, per referrer
+        for referrer_id, (earned, _base) in totals.items():
+            claws = [v for v in values if v["referrer_id"] == referrer_id]
+            clawed = -sum(v["amount"] for v in claws)
+            if clawed > earned:
+                self.env["commission.plan"]._scale_amounts(claws, -earned, self.currency_id)
         return values
+
+    def _commission_factors(self, plan_ids):
+        """({plan id: share of the commission earned now}, accrual date) for this invoice."""
+        self.ensure_one()
+        plans = self.env["commission.plan"].browse(plan_ids)
+        posted = self.state == "posted"
+        paid = posted and self.payment_state in ("paid", "in_payment", "reversed")
+        factors, payment_share, date = {}, None, self.invoice_date
+        for plan in plans:
+            if plan.trigger == "posted":
+                factors[plan.id] = 1.0 if posted else 0.0
+            elif plan.trigger == "paid":
+                factors[plan.id] = 1.0 if paid else 0.0
+            elif plan.trigger == "payment":
+                if payment_share is None:
+                    payment_share = 1.0 if paid else self._commission_paid_share()
+                factors[plan.id] = payment_share
+        if any(plan.trigger in ("paid", "payment") for plan in plans) and (paid or payment_share):
+            date = self._commission_payment_date() or date
+        return factors, date or fields.Date.context_today(self)
+
+    def _commission_payments(self):
+        """[(amount in invoice currency, date, counterpart move)] reconciled with this
+        invoice."""
+        partials, _exchange = self._get_reconciled_invoices_partials()
+        return [(amount, line.date, line.move_id) for _partial, amount, line in partials]
+
+    def _commission_paid_share(self):
+        """Share of this invoice (net of its credit notes) that its payments settled."""
+        if self.state != "posted":
+            return 0.0
+        refunded = paid = 0.0
+        for amount, _date, move in self._commission_payments():
+            if move.move_type == "out_refund" and move.reversed_entry_id == self:
+                refunded += amount
+            else:
+                paid += amount
+        refunds = self.search(
+            [
+                ("reversed_entry_id", "=", self.id),
+                ("move_type", "=", "out_refund"),
+                ("state", "=", "posted"),
+            ]
+        )
+        net = self.amount_total - max(refunded, sum(refunds.mapped("amount_total")))
+        if self.currency_id.compare_amounts(net, 0) <= 0:
+            return 0.0
+        return min(1.0, max(0.0, paid / net))
+
+    def _commission_payment_date(self):
+        dates = [
+            date
+            for _amount, date, move in self._commission_payments()
+            if move.move_type != "out_refund"
+        ]
+        return max(dates) if dates else None

@@ -1,32 +1,75 @@
+import logging
+from collections import defaultdict
+
+from markupsafe import Markup
+
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+# fields that the payout and the approval may change on a booked row; every other field of
+# a booked row is fixed (a correction is a new row)
+PAYOUT_FIELDS = {"state", "purchase_line_id", "date_release", "reason"}
+# rows that count in a document's booked amount (what the sync compares to the target)
+BOOKING_KINDS = ("commission", "correction", "clawback")
+# states of rows not yet handed to an RFQ
+OPEN_STATES = ("pending", "to_approve", "to_pay")
+# key of a row within its document: the source line and the referrer it pays
+ROW_KEY_FIELDS = ("move_line_id", "sale_line_id", "referrer_id")
 
 
 class CommissionLine(models.Model):
     _name = "commission.line"
-    _description = "Commission Line"
+    _description = "Commission Ledger Row"
+    _inherit = ["mail.thread"]
     _order = "date desc, id desc"
-    _rec_name = "move_id"
+    _mail_post_access = "read"
 
     kind = fields.Selection(
-        [("commission", "Commission"), ("clawback", "Clawback")],
+        [
+            ("commission", "Commission"),
+            ("correction", "Correction"),
+            ("clawback", "Clawback"),
+            ("adjustment", "Manual Adjustment"),
+            ("rejection", "Rejection"),
+        ],
         required=True,
         default="commission",
         readonly=True,
+        help="Commission: earned by a document. Correction: the document's commission went "
+        "down or up again (payment removed, invoice reset to draft...). Clawback: a credit "
+        "note of the document. Manual Adjustment: added by a commission manager. Rejection: "
+        "reverses a commission a manager rejected.",
     )
+    name = fields.Char("Explanation", readonly=True)
     move_id = fields.Many2one(
-        "account.move", "Invoice", required=True, readonly=True, index=True, ondelete="cascade"
+        "account.move", "Invoice", readonly=True, index="btree_not_null", ondelete="restrict"
     )
-    move_line_id = fields.Many2one("account.move.line", "Invoice Line", readonly=True)
+    move_line_id = fields.Many2one(
+        "account.move.line", "Invoice Line", readonly=True, ondelete="set null"
+    )
     origin_move_id = fields.Many2one(
         "account.move",
         "Commissioned Invoice",
         readonly=True,
-        index=True,
-        help="The invoice whose commission this line books (itself, or a credit note's origin).",
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The document this row books for: the invoice itself, or a credit note's origin.",
     )
+    lead_id = fields.Many2one(
+        "crm.lead",
+        "Opportunity",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="restrict",
+        help="The won opportunity this row books for (plans triggered by won deals).",
+    )
+    sale_line_id = fields.Many2one("sale.order.line", "Order Line", readonly=True)
     referrer_id = fields.Many2one("res.partner", required=True, readonly=True, index=True)
     grade_id = fields.Many2one("res.partner.grade", "Level", readonly=True)
-    plan_id = fields.Many2one("commission.plan", readonly=True)
+    plan_id = fields.Many2one("commission.plan", readonly=True, index="btree_not_null")
     rule_id = fields.Many2one("commission.rule", readonly=True)
     product_id = fields.Many2one("product.product", readonly=True)
     categ_id = fields.Many2one("product.category", "Product Category", readonly=True)
@@ -36,86 +79,384 @@ class CommissionLine(models.Model):
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     company_currency_id = fields.Many2one("res.currency", required=True, readonly=True)
     base = fields.Monetary(readonly=True)
-    rate = fields.Float("Rate (%)", digits=(5, 2), readonly=True, aggregator="avg")
+    rate = fields.Float(
+        "Rate (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Effective rate of the commission (caps included), kept for later corrections "
+        "and clawbacks of the same line.",
+    )
     amount = fields.Monetary("Commission", readonly=True)
     amount_company = fields.Monetary(
         "Commission (Company Currency)", currency_field="company_currency_id", readonly=True
     )
-    date = fields.Date("Payment Date", readonly=True, index=True)
+    date = fields.Date(
+        "Accrual Date",
+        required=True,
+        readonly=True,
+        index=True,
+        help="Date of the event that earned it: the payment, the invoice or the credit note.",
+    )
+    date_release = fields.Date(
+        "Release Date",
+        readonly=True,
+        help="Accrual date plus the plan's hold: from then on the row can be paid out.",
+    )
+    reason = fields.Text(readonly=True, help="Why a manager adjusted or rejected it.")
     purchase_line_id = fields.Many2one(
-        "purchase.order.line", "RFQ Line", readonly=True, index=True, ondelete="cascade"
+        "purchase.order.line",
+        "RFQ Line",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
     )
     purchase_order_id = fields.Many2one(
         related="purchase_line_id.order_id", store=True, string="Commission RFQ", index=True
     )
     state = fields.Selection(
         [
+            ("pending", "Held"),
+            ("to_approve", "To Approve"),
+            ("to_pay", "To Pay"),
             ("draft", "On Draft RFQ"),
             ("confirmed", "Confirmed"),
             ("billed", "Billed"),
             ("paid", "Paid"),
-            ("cancel", "Cancelled"),
+            ("cancel", "Rejected"),
         ],
-        compute="_compute_state",
-        store=True,
+        required=True,
+        default="to_pay",
+        readonly=True,
+        index=True,
+        tracking=True,
     )
 
-    @api.depends(
-        "purchase_order_id.state",
-        "purchase_order_id.invoice_status",
-        "purchase_line_id.invoice_lines.move_id.payment_state",
-    )
-    def _compute_state(self):
-        for line in self:
-            order = line.purchase_order_id
-            bills = line.purchase_line_id.invoice_lines.move_id.filtered(
-                lambda m: m.state == "posted"
-            )
-            if order.state == "cancel":
-                line.state = "cancel"
-            elif order.state in ("draft", "sent", "to approve") or not order:
-                line.state = "draft"
-            elif bills and all(b.payment_state in ("paid", "in_payment") for b in bills):
-                line.state = "paid"
-            elif bills:
-                line.state = "billed"
-            else:
-                line.state = "confirmed"
+    # ------------------------------------------------------------
+    # Append-only
+    # ------------------------------------------------------------
 
-    def _commission_add_to_rfq(self):
-        """Add one line per invoice (or credit note) to its referrer's draft commission RFQ
-        for the company and currency, creating the RFQ when none is open."""
-        PurchaseOrder = self.env["purchase.order"].sudo()
-        by_move = self.grouped("move_id")
-        keys = {(lines.referrer_id, m.company_id, m.currency_id) for m, lines in by_move.items()}
-        orders = {
-            (o.partner_id, o.company_id, o.currency_id): o
-            for o in PurchaseOrder.search(
-                [
-                    ("purchase_type", "=", "commission"),
-                    ("state", "=", "draft"),
-                    ("partner_id", "in", [k[0].id for k in keys]),
-                    ("company_id", "in", [k[1].id for k in keys]),
-                ],
-                order="id",
+    @api.model_create_multi
+    def create(self, vals_list):
+        return super(
+            CommissionLine,
+            self.with_context(
+                mail_create_nolog=True, mail_create_nosubscribe=True, tracking_disable=True
+            ),
+        ).create(vals_list)
+
+    def write(self, vals):
+        if set(vals) - PAYOUT_FIELDS - {"message_main_attachment_id"}:
+            raise UserError(
+                self.env._(
+                    "A booked commission cannot be changed: book a correction or a manual "
+                    "adjustment instead."
+                )
             )
-        }
-        missing = [key for key in keys if key not in orders]
-        if missing:
-            created = PurchaseOrder.create([self._commission_rfq_values(*key) for key in missing])
-            orders.update(zip(missing, created, strict=True))
-        line_values, moves = [], []
-        for move, lines in by_move.items():
-            order = orders[lines.referrer_id, move.company_id, move.currency_id]
-            line_values.append(lines._commission_rfq_line_values(order))
-            moves.append((move, lines, order))
-        po_lines = self.env["purchase.order.line"].sudo().create(line_values)
-        for (move, lines, order), po_line in zip(moves, po_lines, strict=True):
-            lines.purchase_line_id = po_line
-            order._commission_notify(move, sum(lines.mapped("amount")))
-        PurchaseOrder._commission_subscribe(
-            [(order, move.invoice_user_id.partner_id) for move, _lines, order in moves]
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(
+            self.env._(
+                "Booked commissions cannot be deleted: book a correction or a manual "
+                "adjustment instead."
+            )
         )
+
+    # ------------------------------------------------------------
+    # Booking: bring each document's net booked amount up to its target
+    # ------------------------------------------------------------
+
+    @api.model
+    def _commission_book(self, doc_field, documents, targets):
+        """Book the difference between ``targets`` and what is booked for ``documents``.
+
+        :param doc_field: ``origin_move_id`` or ``lead_id``, the field naming the document
+        :param documents: the documents (locked by the caller)
+        :param targets: list of row values, one per source line and referrer (its ``amount``
+            and ``base`` are the full target of that key), for these documents only
+        :return: the new rows
+        """
+        booked = self.search_fetch(
+            [(doc_field, "in", documents.ids), ("kind", "in", BOOKING_KINDS)],
+            [doc_field, *ROW_KEY_FIELDS, "amount", "base", "state", "date_release", "kind"],
+            order="id",
+        )
+        rows_by_key = defaultdict(lambda: self.browse())
+        rows_by_doc = booked.grouped(doc_field)
+        for row in booked:
+            rows_by_key[self._commission_row_key(row, doc_field)] |= row
+        values, seen = [], set()
+        for target in targets:
+            key = self._commission_values_key(target, doc_field)
+            seen.add(key)
+            rows = rows_by_key.get(key, self.browse())
+            vals = self._commission_difference(target, rows)
+            if vals:
+                values.append(vals)
+        # keys booked before and absent from the targets now (line removed, referrer changed)
+        for key, rows in rows_by_key.items():
+            if key in seen:
+                continue
+            vals = self._commission_difference(
+                dict(rows[-1]._commission_copy_values(), amount=0.0, base=0.0), rows
+            )
+            if vals:
+                values.append(vals)
+        if not values:
+            return self.browse()
+        today = fields.Date.context_today(self)
+        new_by_doc = defaultdict(list)
+        for vals in values:
+            new_by_doc[vals[doc_field]].append(vals)
+        for doc_id, doc_values in new_by_doc.items():
+            self._commission_prepare_states(
+                doc_values, rows_by_doc.get(documents.browse(doc_id), self.browse()), today
+            )
+        rows = self.create(values)
+        if any(row.state == "to_pay" for row in rows):
+            self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+        return rows
+
+    @api.model
+    def _commission_row_key(self, row, doc_field):
+        return (row[doc_field].id, *(row[f].id for f in ROW_KEY_FIELDS))
+
+    @api.model
+    def _commission_values_key(self, vals, doc_field):
+        return (vals[doc_field], *(vals.get(f) or False for f in ROW_KEY_FIELDS))
+
+    @api.model
+    def _commission_difference(self, target, rows):
+        """Values of the row that brings ``rows`` (booked for one key) to ``target``, or
+        None when they already match."""
+        currency = self.env["res.currency"].browse(target["currency_id"])
+        booked = sum(rows.mapped("amount"))
+        diff = currency.round(target["amount"] - booked)
+        if currency.is_zero(diff):
+            return None
+        vals = dict(target)
+        vals["amount"] = diff
+        vals["base"] = currency.round(target["base"] - sum(rows.mapped("base")))
+        company = self.env["res.company"].browse(vals["company_id"])
+        vals["amount_company"] = currency._convert(diff, company.currency_id, company, vals["date"])
+        if rows and vals.get("kind", "commission") == "commission":
+            vals["kind"] = "correction"
+        if rows and diff < 0 and vals.get("kind") != "clawback":
+            # a reduction is dated the day it happens (a payment removed, a reset to draft)
+            vals["date"] = fields.Date.context_today(self)
+        if any(row.state == "cancel" for row in rows):
+            vals["state"] = "cancel"  # a rejected line stays rejected
+        return vals
+
+    @api.model
+    def _commission_prepare_states(self, values, booked, today):
+        """Set the state and release date of a document's new rows. A commission is held
+        for the plan's hold, then waits for approval (plans that require it) or is to pay.
+        A reduction nets out with what the document still holds: it is released with it."""
+        plans = self.env["commission.plan"].browse(
+            {v["plan_id"] for v in values if v.get("plan_id")}
+        )
+        plans = {plan.id: plan for plan in plans}
+        held = [r.date_release for r in booked if r.state == "pending" and r.date_release]
+        held += [
+            v["date_release"] for v in values if v.get("state") == "pending" and v["amount"] > 0
+        ]
+        awaiting = any(r.state == "to_approve" for r in booked)
+        for vals in sorted(values, key=lambda v: v["amount"] < 0):
+            if vals.get("state") == "cancel":
+                vals.setdefault("date_release", vals["date"])
+                continue
+            plan = plans.get(vals.get("plan_id"))
+            if vals["amount"] > 0:
+                release = fields.Date.add(vals["date"], days=plan.hold_days if plan else 0)
+                vals["date_release"] = release
+                if release > today:
+                    vals["state"] = "pending"
+                    held.append(release)
+                elif plan and plan.approval_required:
+                    vals["state"] = "to_approve"
+                    awaiting = True
+                else:
+                    vals["state"] = "to_pay"
+            elif held:
+                vals["date_release"] = max(held)
+                vals["state"] = "pending"
+            else:
+                vals["date_release"] = vals["date"]
+                vals["state"] = "to_approve" if awaiting else "to_pay"
+
+    def _commission_copy_values(self):
+        """Values of a new row of the same key as this one (for its reversal)."""
+        self.ensure_one()
+        names = [
+            "move_id", "move_line_id", "origin_move_id", "lead_id", "sale_line_id",
+            "referrer_id", "grade_id", "plan_id", "rule_id", "product_id", "categ_id",
+            "partner_id", "user_id", "company_id", "currency_id", "company_currency_id",
+        ]  # fmt: skip
+        vals = {name: self[name].id for name in names}
+        vals.update(
+            kind=self.kind,
+            rate=self.rate,
+            date=fields.Date.context_today(self),
+            name=self.env._("Reversal: %(name)s", name=self.name or ""),
+        )
+        return vals
+
+    # ------------------------------------------------------------
+    # Approval
+    # ------------------------------------------------------------
+
+    def _commission_check_manager(self):
+        if not self.env.user.has_group("partner_commission.group_commission_manager"):
+            raise UserError(self.env._("Only commission managers approve or reject commissions."))
+
+    def action_approve(self):
+        self._commission_check_manager()
+        rows = self.filtered(lambda r: r.state == "to_approve")
+        if not rows:
+            raise UserError(self.env._("Select commissions that are waiting for approval."))
+        rows.sudo().write({"state": "to_pay"})
+        rows._message_log_batch(
+            bodies=dict.fromkeys(
+                rows.ids, self.env._("Approved by %(user)s.", user=self.env.user.name)
+            )
+        )
+        self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+        return True
+
+    def action_reject(self, reason=None):
+        """Reject commissions waiting for approval (or held): each gets a reversing row
+        with the reason; both are kept, marked rejected, and never paid."""
+        self._commission_check_manager()
+        if not reason:
+            return {
+                "type": "ir.actions.act_window",
+                "name": self.env._("Reject Commissions"),
+                "res_model": "commission.reject",
+                "view_mode": "form",
+                "target": "new",
+                "context": {"active_model": self._name, "active_ids": self.ids},
+            }
+        rows = self.filtered(lambda r: r.state in ("pending", "to_approve"))
+        if not rows:
+            raise UserError(self.env._("Select commissions that are held or waiting for approval."))
+        today = fields.Date.context_today(self)
+        reversals = [
+            dict(
+                row._commission_copy_values(),
+                kind="rejection",
+                amount=-row.amount,
+                amount_company=-row.amount_company,
+                base=-row.base,
+                state="cancel",
+                date_release=today,
+                reason=reason,
+                name=self.env._("Rejected: %(name)s", name=row.name or ""),
+            )
+            for row in rows
+        ]
+        rows.sudo().write({"state": "cancel", "reason": reason})
+        self.sudo().create(reversals)
+        rows._message_log_batch(
+            bodies=dict.fromkeys(
+                rows.ids,
+                self.env._(
+                    "Rejected by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
+                ),
+            )
+        )
+        return True
+
+    # ------------------------------------------------------------
+    # Payout: release held rows, put rows to pay on the referrers' draft RFQs
+    # ------------------------------------------------------------
+
+    @api.model
+    def _cron_commission_payout(self):
+        self._commission_release()
+        self._commission_payout(commit=True)
+
+    @api.model
+    def _commission_release(self, today=None):
+        """Release the held rows whose release date has come."""
+        today = today or fields.Date.context_today(self)
+        rows = self.search([("state", "=", "pending"), ("date_release", "<=", today)])
+        approval = rows.filtered(lambda r: r.plan_id.approval_required and r.amount > 0)
+        approval.write({"state": "to_approve"})
+        (rows - approval).write({"state": "to_pay"})
+        return rows
+
+    @api.model
+    def _commission_payout(self, commit=False):
+        """Put every row to pay on its referrer's draft commission RFQ for the company and
+        currency, one referrer per transaction (``commit``): a failing referrer is logged and
+        noted on the partner, and the others go on. Returns the RFQs that got rows."""
+        groups = self._read_group(
+            [("state", "=", "to_pay")], ["referrer_id", "company_id", "currency_id"]
+        )
+        Cron = self.env["ir.cron"]
+        if commit:
+            Cron._commit_progress(remaining=len(groups))
+        orders = self.env["purchase.order"]
+        for referrer, company, currency in groups:
+            try:
+                with self.env.cr.savepoint():
+                    orders |= self._commission_payout_group(referrer, company, currency)
+            except Exception as error:  # noqa: BLE001 - one referrer must not stop the others
+                _logger.exception("Commission payout failed for %s", referrer.display_name)
+                self._commission_payout_failed(referrer, error)
+            if commit:
+                Cron._commit_progress(1)
+        return orders
+
+    @api.model
+    def _commission_payout_failed(self, referrer, error):
+        referrer.sudo()._message_log(
+            body=self.env._(
+                "The commissions to pay could not be put on a commission RFQ: %(error)s. "
+                "They stay to pay; the next payout run tries again.",
+                error=str(error),
+            )
+        )
+        # rows of a referrer that a concurrent run holds are simply left for the next run
+
+    @api.model
+    def _commission_payout_group(self, referrer, company, currency):
+        """Rows to pay of one referrer, company and currency onto its draft RFQ."""
+        PurchaseOrder = self.env["purchase.order"].sudo()
+        # one worker per referrer at a time (the others skip it and come back later); the
+        # unique index on draft commission RFQs stops a worker whose snapshot is too old
+        self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", 751_137, referrer.id))
+        if not self.env.cr.fetchone()[0]:
+            self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+            return PurchaseOrder
+        rows = self.sudo().search(
+            [
+                ("state", "=", "to_pay"),
+                ("referrer_id", "=", referrer.id),
+                ("company_id", "=", company.id),
+                ("currency_id", "=", currency.id),
+            ],
+            order="id",
+        )
+        rows = rows.try_lock_for_update(allow_referencing=True).filtered_domain(
+            [("state", "=", "to_pay")]
+        )
+        if not rows:
+            return PurchaseOrder
+        order = PurchaseOrder.search(
+            [
+                ("purchase_type", "=", "commission"),
+                ("state", "=", "draft"),
+                ("partner_id", "=", referrer.id),
+                ("company_id", "=", company.id),
+                ("currency_id", "=", currency.id),
+            ],
+            limit=1,
+        ) or PurchaseOrder.create(self._commission_rfq_values(referrer, company, currency))
+        order._commission_add_rows(rows)
+        return order
 
     @api.model
     def _commission_rfq_values(self, referrer, company, currency):
@@ -134,35 +475,93 @@ class CommissionLine(models.Model):
             "payment_term_id": referrer.property_supplier_payment_term_id.id,
         }
 
-    def _commission_rfq_line_values(self, order):
-        move = self.move_id
-        plan = self.plan_id[:1]
-        product = plan.product_id.with_company(order.company_id)
-        taxes = order.fiscal_position_id.map_tax(
-            product.supplier_taxes_id._filter_taxes_by_company(order.company_id)
-        )
+    def _commission_document(self):
+        """The source document of these rows (one document): an invoice, an opportunity,
+        or nothing for manual adjustments."""
+        return self.origin_move_id[:1] or self.lead_id[:1]
+
+    def _commission_document_key(self):
+        self.ensure_one()
+        if self.origin_move_id:
+            return ("account.move", self.origin_move_id.id)
+        if self.lead_id:
+            return ("crm.lead", self.lead_id.id)
+        return ("commission.line", self.id)
+
+    def _commission_rfq_line_label(self):
+        """Description of the RFQ line that pays these rows (of one document)."""
+        document = self._commission_document()
         base = sum(self.mapped("base"))
-        if move.move_type == "out_refund":
-            label = self.env._(
-                "Commission clawback on %(move)s (%(customer)s, base %(base)s)",
-                move=move.name,
-                customer=move.commercial_partner_id.name,
-                base=move.currency_id.format(base),
+        amount = sum(self.mapped("amount"))
+        currency = self.currency_id[:1]
+        if not document:
+            return self.env._(
+                "Commission adjustment: %(reason)s",
+                reason="; ".join(r for r in self.mapped("reason") if r),
             )
-        else:
-            label = self.env._(
-                "Commission on %(move)s (%(customer)s, base %(base)s)",
-                move=move.name,
-                customer=move.commercial_partner_id.name,
-                base=move.currency_id.format(base),
+        customer = (
+            document.commercial_partner_id.name
+            if document._name == "account.move"
+            else document.partner_id.commercial_partner_id.name or document.partner_name or ""
+        )
+        if amount < 0:
+            return self.env._(
+                "Commission clawback on %(document)s (%(customer)s, base %(base)s)",
+                document=document.display_name,
+                customer=customer,
+                base=currency.format(base),
             )
-        return {
-            "order_id": order.id,
-            "product_id": product.id,
-            "name": label,
-            "product_qty": 1.0,
-            "product_uom_id": product.uom_id.id,
-            "price_unit": sum(self.mapped("amount")),
-            "tax_ids": [(6, 0, taxes.ids)],
-            "date_planned": fields.Datetime.now(),
-        }
+        return self.env._(
+            "Commission on %(document)s (%(customer)s, base %(base)s)",
+            document=document.display_name,
+            customer=customer,
+            base=currency.format(base),
+        )
+
+    def _commission_note_body(self):
+        """Chatter note of a payout run on an RFQ: the documents and their amounts."""
+        items = Markup()
+        for _key, rows in self.grouped(lambda r: r._commission_document_key()).items():
+            document = rows._commission_document()
+            amount = rows.currency_id[:1].format(sum(rows.mapped("amount")))
+            if document:
+                link = Markup('<a href="#" data-oe-model="%s" data-oe-id="%s">%s</a>') % (
+                    document._name,
+                    document.id,
+                    document.display_name,
+                )
+            else:
+                link = rows._commission_rfq_line_label()
+            items += Markup("<li>%s: %s</li>") % (link, amount)
+        return Markup("%s<ul>%s</ul>") % (self.env._("Commissions added:"), items)
+
+    # ------------------------------------------------------------
+    # States that follow the payout documents
+    # ------------------------------------------------------------
+
+    def _commission_give_back(self):
+        """Rows taken off an RFQ (its line deleted, the RFQ cancelled) are to pay again:
+        the next payout run puts them on the referrer's draft RFQ."""
+        self.sudo().write({"purchase_line_id": False, "state": "to_pay"})
+        self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+
+    def _commission_follow_bills(self):
+        """State of rows on RFQs: on a draft RFQ, confirmed, billed (posted vendor bill) or
+        paid (its vendor bills paid)."""
+        by_state = defaultdict(lambda: self.browse())
+        for row in self.filtered("purchase_line_id"):
+            line = row.purchase_line_id
+            if line.order_id.state != "purchase":
+                state = "draft"
+            else:
+                bills = line.invoice_lines.move_id.filtered(lambda m: m.state == "posted")
+                if bills and all(b.payment_state in ("paid", "in_payment") for b in bills):
+                    state = "paid"
+                elif bills:
+                    state = "billed"
+                else:
+                    state = "confirmed"
+            if row.state != state:
+                by_state[state] |= row
+        for state, rows in by_state.items():
+            rows.sudo().write({"state": state})

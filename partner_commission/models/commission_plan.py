@@ -35,6 +35,39 @@ class CommissionPlan(models.Model):
         tracking=True,
     )
     commission_rule_ids = fields.One2many("commission.rule", "plan_id", "Rules", copy=True)
+    trigger = fields.Selection(
+        [
+            ("paid", "Invoice Paid"),
+            ("payment", "Each Payment"),
+            ("posted", "Invoice Posted"),
+            ("won", "Opportunity Won"),
+        ],
+        required=True,
+        default="paid",
+        tracking=True,
+        help="When the commission is earned. Invoice Paid: in full once the invoice is paid "
+        "(or in payment). Each Payment: each payment earns its share of the invoice. Invoice "
+        "Posted: at posting, reversed if the invoice is cancelled or reset to draft. "
+        "Opportunity Won: when the assigned opportunity is won (invoices then earn nothing).",
+    )
+    period = fields.Selection(
+        [("month", "Month"), ("quarter", "Quarter"), ("year", "Year")],
+        required=True,
+        default="quarter",
+        tracking=True,
+        help="Period of the plan's statements, tiers and period caps.",
+    )
+    hold_days = fields.Integer(
+        "Hold (Days)",
+        default=0,
+        tracking=True,
+        help="Days a booked commission stays held before it can be paid out; a refund "
+        "inside the hold nets out before anything is paid.",
+    )
+    approval_required = fields.Boolean(
+        tracking=True,
+        help="Released commissions wait for a commission manager's approval before payout.",
+    )
     partner_count = fields.Integer(compute="_compute_partner_count", string="# Partners")
 
     @api.depends("company_id")
@@ -50,6 +83,18 @@ class CommissionPlan(models.Model):
         )
         for plan in self:
             plan.partner_count = counts.get(plan, 0)
+
+    @api.constrains("hold_days")
+    def _check_hold_days(self):
+        for plan in self:
+            if plan.hold_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The hold of plan %(plan)s cannot be negative (got %(days)s days).",
+                        plan=plan.name,
+                        days=plan.hold_days,
+                    )
+                )
 
     @api.constrains("product_id")
     def _check_product_id(self):
@@ -86,10 +131,11 @@ class CommissionPlan(models.Model):
     @api.model
     def _rule_specificity(self, rule):
         """Sort key of a matching rule: the most specific wins (product over category only,
-        deeper category over its parent, pricelist over none), then the lowest sequence."""
+        deeper category over its parent over no category, pricelist over none), then the
+        lowest sequence."""
         return (
             bool(rule.product_id),
-            rule.category_id.parent_path.count("/"),
+            (rule.category_id.parent_path or "").count("/"),
             bool(rule.pricelist_id),
             -rule.sequence,
             -rule.id,
@@ -101,7 +147,7 @@ class CommissionPlan(models.Model):
         ancestors = {int(cid) for cid in (product.categ_id.parent_path or "").split("/") if cid}
         rules = self.commission_rule_ids.filtered(
             lambda r: (
-                r.category_id.id in ancestors
+                (not r.category_id or r.category_id.id in ancestors)
                 and (not r.product_id or r.product_id == product)
                 and (not r.pricelist_id or r.pricelist_id == pricelist)
             )
@@ -199,6 +245,10 @@ class CommissionPlan(models.Model):
             invoices |= invoice
         if not invoices:
             return
+        self.env.cr.flush()  # the ledger is synced before the commit
+        Ledger = self.env["commission.line"]
+        Ledger._commission_release()
+        Ledger._commission_payout()
         # the first referrer's RFQ dates from last month: the schedule confirms it
         first = invoices[0].commission_line_ids.purchase_order_id
         first.date_order = fields.Datetime.now() - relativedelta(months=1, day=1)
@@ -217,3 +267,5 @@ class CommissionPlan(models.Model):
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=credit_note.ids
         ).create({"journal_id": bank.id})._create_payments()
+        self.env.cr.flush()
+        Ledger._commission_payout()

@@ -15,8 +15,7 @@ class CommissionRule(models.Model):
     category_id = fields.Many2one(
         "product.category",
         "Product Category",
-        required=True,
-        help="Products of this category and of its sub-categories.",
+        help="Products of this category and of its sub-categories; empty: any product.",
     )
     product_id = fields.Many2one(
         "product.product",
@@ -51,7 +50,7 @@ class CommissionRule(models.Model):
 
     @api.constrains("product_id", "category_id")
     def _check_product_category(self):
-        for rule in self.filtered("product_id"):
+        for rule in self.filtered(lambda r: r.product_id and r.category_id):
             if not (rule.product_id.categ_id.parent_path or "").startswith(
                 rule.category_id.parent_path or "/"
             ):

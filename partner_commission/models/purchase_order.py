@@ -1,10 +1,7 @@
 import logging
 from datetime import timedelta
 
-from markupsafe import Markup
-
-from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo import Command, api, fields, models
 
 _logger = logging.getLogger(__name__)
 
@@ -63,37 +60,100 @@ class PurchaseOrder(models.Model):
             "context": {"create": False},
         }
 
-    def _commission_notify(self, move, amount):
-        """Chatter of a commission RFQ: a note of which invoice, how much. Logged without
-        notification (a note notifies nobody anyway), which saves the recipients lookup."""
-        self.ensure_one()
-        body = self.env._(
-            "%(kind)s %(amount)s from %(link)s.",
-            kind=self.env._("Clawback") if amount < 0 else self.env._("Commission"),
-            amount=move.currency_id.format(amount),
-            link=Markup('<a href="#" data-oe-model="account.move" data-oe-id="%s">%s</a>')
-            % (move.id, move.name),
-        )
-        self._message_log(body=body)
+    _commission_draft_unique = models.UniqueIndex(
+        "(partner_id, company_id, currency_id) WHERE purchase_type = 'commission' "
+        "AND state = 'draft'",
+        "A referrer has one draft commission RFQ per company and currency: add the "
+        "commissions to the open one.",
+    )
 
-    @api.model
-    def _commission_subscribe(self, pairs):
-        """Make each partner of ``pairs`` [(order, partner)] (the salespeople of the booked
-        invoices) follow its commission RFQ; one query when all already do."""
-        orders = self.union(*(order for order, _partner in pairs))
-        followers = {
-            (follower.res_id, follower.partner_id.id)
-            for follower in self.env["mail.followers"]
+    def write(self, vals):
+        res = super().write(vals)
+        if "state" in vals:
+            self._commission_follow_order_state()
+        return res
+
+    def _commission_follow_order_state(self):
+        """Ledger rows follow their RFQ: a cancelled RFQ gives its rows back (to pay, for
+        the next payout run); a confirmed one marks them confirmed."""
+        orders = self.filtered(lambda o: o.purchase_type == "commission")
+        if not orders:
+            return
+        rows = self.env["commission.line"].sudo().search([("purchase_order_id", "in", orders.ids)])
+        if not rows:
+            return
+        cancelled = rows.filtered(lambda r: r.purchase_order_id.state == "cancel")
+        if cancelled:
+            cancelled._commission_give_back()
+        (rows - cancelled)._commission_follow_bills()
+
+    def _commission_add_rows(self, rows):
+        """Put ledger rows (to pay, of this RFQ's referrer, company and currency) on this
+        draft RFQ: one line per source document (a document's later rows join its line),
+        one chatter note listing the documents, the salespeople as followers."""
+        self.ensure_one()
+        lines_by_doc = {
+            row_key: line
+            for line in self.order_line
+            for row_key in {r._commission_document_key() for r in line.commission_line_ids}
+        }
+        new_values, new_groups, updates = [], [], []
+        for key, doc_rows in rows.grouped(lambda r: r._commission_document_key()).items():
+            line = lines_by_doc.get(key) if key[0] != "commission.line" else None
+            if line:
+                updates.append((line, doc_rows))
+            else:
+                new_values.append(self._commission_line_values(doc_rows))
+                new_groups.append(doc_rows)
+        PurchaseLine = self.env["purchase.order.line"].sudo()
+        for line, doc_rows in updates:
+            all_rows = line.commission_line_ids | doc_rows
+            line.write(
+                {
+                    "price_unit": sum(all_rows.mapped("amount")),
+                    "name": all_rows._commission_rfq_line_label(),
+                }
+            )
+            doc_rows.purchase_line_id = line
+        for line, doc_rows in zip(PurchaseLine.create(new_values), new_groups, strict=True):
+            doc_rows.purchase_line_id = line
+        rows.write({"state": "draft"})
+        self._message_log(body=rows._commission_note_body())
+        self._commission_subscribe(rows.user_id.partner_id)
+
+    def _commission_line_values(self, rows):
+        product = rows.plan_id[:1].product_id or self.env.ref(
+            "partner_commission.product_commission"
+        )
+        product = product.with_company(self.company_id)
+        taxes = self.fiscal_position_id.map_tax(
+            product.supplier_taxes_id._filter_taxes_by_company(self.company_id)
+        )
+        return {
+            "order_id": self.id,
+            "product_id": product.id,
+            "name": rows._commission_rfq_line_label(),
+            "product_qty": 1.0,
+            "product_uom_id": product.uom_id.id,
+            "price_unit": sum(rows.mapped("amount")),
+            "tax_ids": [Command.set(taxes.ids)],
+            "date_planned": fields.Datetime.now(),
+        }
+
+    def _commission_subscribe(self, partners):
+        """Make ``partners`` (the salespeople of the documents) follow this RFQ."""
+        self.ensure_one()
+        followers = set(
+            self.env["mail.followers"]
             .sudo()
             .search_fetch(
-                [("res_model", "=", self._name), ("res_id", "in", orders.ids)],
-                ["res_id", "partner_id"],
+                [("res_model", "=", self._name), ("res_id", "=", self.id)], ["partner_id"]
             )
-        }
-        for order, partner in pairs:
-            if partner and (order.id, partner.id) not in followers:
-                order.message_subscribe(partner_ids=partner.ids)
-                followers.add((order.id, partner.id))
+            .partner_id.ids
+        )
+        missing = partners.filtered(lambda p: p.id not in followers)
+        if missing:
+            self.message_subscribe(partner_ids=missing.ids)
 
     # ------------------------------------------------------------
     # Scheduled confirmation
@@ -107,11 +167,32 @@ class PurchaseOrder(models.Model):
     def _confirm_commission_orders(self, today=None, commit=False):
         """Confirm, for each company on a schedule, the draft commission RFQs whose week,
         month or quarter ended before ``today`` (whatever day this runs, so missed days are
-        caught up), that pay at least one invoice and reach the company's minimum. Each RFQ
-        is confirmed in its own savepoint (and transaction when ``commit``): a failure is
-        logged and the others go on. Returns the confirmed RFQs."""
+        caught up), that pay at least one document and reach the company's minimum; RFQs
+        under it are left alone and keep collecting. Each RFQ is confirmed in its own
+        savepoint, and transaction when ``commit``, then emailed: a failing RFQ is noted
+        on it and the others go on; a failing email never undoes its confirmation.
+        Returns the confirmed RFQs."""
         today = today or fields.Date.context_today(self)
+        todo = self._commission_orders_to_confirm(today)
+        Cron = self.env["ir.cron"]
+        if commit:
+            Cron._commit_progress(remaining=len(todo))
         confirmed = self.browse()
+        for order in todo:
+            if order._commission_confirm():
+                confirmed |= order
+            if commit:
+                Cron._commit_progress(1)
+            if order in confirmed:
+                order._commission_send_confirmation()
+                if commit:
+                    Cron._commit_progress()
+        return confirmed
+
+    @api.model
+    def _commission_orders_to_confirm(self, today):
+        """Draft commission RFQs of ended periods at or above their company's minimum."""
+        todo = self.browse()
         companies = self.env["res.company"].search(
             [("commission_automatic_po_frequency", "!=", "manually")]
         )
@@ -127,40 +208,63 @@ class PurchaseOrder(models.Model):
                 ],
                 order="id",
             )
-            if commit:
-                self.env["ir.cron"]._commit_progress(remaining=len(orders))
-            for order in orders:
-                amount = order.currency_id._convert(
-                    order.amount_total, company.currency_id, company, today
-                )
-                if company.currency_id.compare_amounts(amount, company.commission_po_minimum) < 0:
-                    continue
-                try:
-                    with self.env.cr.savepoint():
-                        self.env.cr.execute(
-                            SQL(
-                                "SELECT id FROM purchase_order WHERE id = %s "
-                                "FOR UPDATE SKIP LOCKED",
-                                order.id,
-                            )
-                        )
-                        if not self.env.cr.fetchone():
-                            continue
-                        order.with_company(company)._commission_confirm()
-                        confirmed |= order
-                except Exception:
-                    _logger.exception("Could not confirm the commission RFQ %s", order.name)
-                if commit:
-                    self.env["ir.cron"]._commit_progress(1)
-        return confirmed
+            todo |= orders.filtered(lambda o: o._commission_reaches_minimum(today))
+        return todo
+
+    def _commission_reaches_minimum(self, today):
+        """Whether this RFQ's total (converted at ``today``) is positive and reaches its
+        company's minimum: below it, the RFQ stays in draft and keeps collecting."""
+        self.ensure_one()
+        company = self.company_id
+        amount = self.currency_id._convert(self.amount_total, company.currency_id, company, today)
+        return (
+            company.currency_id.compare_amounts(amount, 0) > 0
+            and company.currency_id.compare_amounts(amount, company.commission_po_minimum) >= 0
+        )
 
     def _commission_confirm(self):
+        """Confirm this draft commission RFQ unless another worker holds it; a failure is
+        rolled back, logged and noted on the RFQ. Returns whether it was confirmed."""
         self.ensure_one()
-        self.button_confirm()
+        try:
+            with self.env.cr.savepoint():
+                order = self.try_lock_for_update().filtered_domain(
+                    [("state", "=", "draft"), ("purchase_type", "=", "commission")]
+                )
+                if not order:
+                    return False
+                order.with_company(order.company_id).button_confirm()
+                return order.state in ("purchase", "to approve")
+        except Exception as error:  # noqa: BLE001 - one RFQ must not stop the others
+            _logger.exception("Could not confirm the commission RFQ %s", self.name)
+            self._message_log(
+                body=self.env._(
+                    "The schedule could not confirm this RFQ: %(error)s", error=str(error)
+                )
+            )
+            return False
+
+    def _commission_send_confirmation(self):
+        """Email the confirmed RFQ with Odoo's purchase order template. The confirmation is
+        already done (and committed by the schedule): a failing email or PDF is noted on
+        the RFQ, and undoes nothing."""
+        self.ensure_one()
         if self.env.context.get("commission_confirm_no_mail"):
             return
         template = self.env.ref(
             "purchase.email_template_edi_purchase_done", raise_if_not_found=False
         )
-        if template:
-            self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        if not template:
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.message_post_with_source(template, subtype_xmlid="mail.mt_comment")
+        except Exception as error:  # noqa: BLE001 - the confirmation must stand
+            _logger.info("Commission RFQ %s confirmed, its email failed: %s", self.name, error)
+            self._message_log(
+                body=self.env._(
+                    "This RFQ is confirmed, but its email could not be sent: %(error)s. "
+                    "Send it with Send by Email once the problem is solved.",
+                    error=str(error),
+                )
+            )

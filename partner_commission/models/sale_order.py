@@ -86,6 +86,16 @@ class SaleOrder(models.Model):
         self.filtered("commission_plan_id").commission_plan_frozen = True
         return res
 
+    def _create_invoices(self, grouped=False, final=False, date=None):
+        moves = super()._create_invoices(grouped=grouped, final=final, date=date)
+        # a grouped invoice takes the first order's values: give it a referrer when any of
+        # its orders has one (each line still pays its own order's referrer)
+        for move in moves.filtered(lambda m: not m.referrer_id):
+            referrer = move.invoice_line_ids.sale_line_ids.order_id.referrer_id[:1]
+            if referrer:
+                move.referrer_id = referrer
+        return moves
+
     def _prepare_invoice(self):
         values = super()._prepare_invoice()
         if self.referrer_id:

@@ -1,0 +1,2 @@
+from . import commission_reject
+from . import commission_adjustment
