@@ -384,7 +384,7 @@ class AccountMove(models.Model):
         self.ensure_one()
         plans = self.env["commission.plan"].browse(plan_ids)
         posted = self.state == "posted"
-        paid = posted and self.payment_state in ("paid", "in_payment", "reversed")
+        paid = posted and self.payment_state in ("paid", "in_payment")
         factors, payment_share, date = {}, None, self.invoice_date
         for plan in plans:
             if plan.trigger == "posted":

@@ -186,6 +186,8 @@ class CommissionLine(models.Model):
         rows_by_doc = booked.grouped(doc_field)
         for row in booked:
             rows_by_key[self._commission_row_key(row, doc_field)] |= row
+        # a document's commission that a manager rejected stays rejected for its referrer
+        rejected = {(r[doc_field].id, r.referrer_id.id) for r in booked if r.state == "cancel"}
         values, seen = [], set()
         for target in targets:
             key = self._commission_values_key(target, doc_field)
@@ -203,6 +205,9 @@ class CommissionLine(models.Model):
             )
             if vals:
                 values.append(vals)
+        for vals in values:
+            if (vals[doc_field], vals["referrer_id"]) in rejected:
+                vals["state"] = "cancel"
         if not values:
             return self.browse()
         today = fields.Date.context_today(self)
@@ -245,8 +250,6 @@ class CommissionLine(models.Model):
         if rows and diff < 0 and vals.get("kind") != "clawback":
             # a reduction is dated the day it happens (a payment removed, a reset to draft)
             vals["date"] = fields.Date.context_today(self)
-        if any(row.state == "cancel" for row in rows):
-            vals["state"] = "cancel"  # a rejected line stays rejected
         return vals
 
     @api.model

@@ -132,6 +132,35 @@ class CommissionCommon(AccountTestInvoicingCommon):
         credit_note.action_post()
         return credit_note
 
+    def sync(self):
+        """What every commit does first: the cursor's flush runs the pre-commit hooks, where
+        the ledger syncs the documents that changed."""
+        self.env.cr.flush()
+
+    def run_cron(self, xmlid):
+        self.sync()
+        with self.enter_registry_test_mode():  # the job's own cursor wraps the test's
+            result = self.env.ref(xmlid).method_direct_trigger()
+        self.assertIs(result, True, f"the job {xmlid} failed: {result}")
+        self.env.invalidate_all()
+
+    def payout(self):
+        """The payout job, through Odoo's cron runner."""
+        self.run_cron("partner_commission.ir_cron_commission_payout")
+
+    def ledger(self, document, **domain):
+        self.sync()
+        return self.env["commission.line"].search(
+            [("origin_move_id", "=", document.id)]
+            + [(field, "=", value) for field, value in domain.items()],
+            order="id",
+        )
+
+    def booked(self, document):
+        """Net amount booked for a document (rejections aside)."""
+        rows = self.ledger(document).filtered(lambda r: r.kind != "rejection")
+        return document.currency_id.round(sum(rows.mapped("amount")))
+
     def commission_orders(self, partner=None):
         return self.env["purchase.order"].search(
             [

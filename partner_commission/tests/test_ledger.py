@@ -1,0 +1,484 @@
+from datetime import date, timedelta
+from unittest.mock import patch
+
+from freezegun import freeze_time as _freeze
+
+from odoo import Command, fields
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import CommissionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerBooking(CommissionCommon):
+    def test_paid_invoice_books_then_payout_puts_it_on_an_rfq(self):
+        invoice = self.make_invoice([(self.software, 1000, 2), (self.server, 500, 1)])
+        self.pay(invoice)
+        rows = self.ledger(invoice)
+        self.assertEqual(sorted(rows.mapped("amount")), [25.0, 200.0])
+        self.assertEqual(sorted(rows.mapped("base")), [500.0, 2000.0])
+        self.assertEqual(set(rows.mapped("state")), {"to_pay"})
+        self.assertEqual(set(rows.mapped("date")), {invoice.invoice_date}, "payment date")
+        self.assertIn("10 % of", " ".join(rows.mapped("name")))
+        self.assertFalse(self.commission_orders(), "nothing is paid out inside the payment")
+        self.payout()
+        order = self.commission_orders()
+        self.assertEqual(order.order_line.price_unit, 225.0)
+        self.assertEqual(order.order_line.product_id, self.plan.product_id)
+        self.assertIn(invoice.name, order.order_line.name)
+        self.assertEqual(set(rows.mapped("state")), {"draft"})
+        self.assertIn(self.salesman.partner_id, order.message_partner_ids)
+        notes = order.message_ids.filtered(lambda m: invoice.name in (m.body or ""))
+        self.assertEqual(len(notes), 1, "one note per run listing the documents")
+        self.assertEqual(invoice.commission_amount, 225.0)
+        # a second invoice joins the same draft RFQ, a payout run that finds nothing adds none
+        second = self.make_invoice([(self.support, 100, 1)])
+        self.pay(second)
+        self.payout()
+        self.payout()
+        self.assertEqual(self.commission_orders(), order)
+        self.assertEqual(order.amount_untaxed, 235.0)
+        self.assertEqual(len(order.order_line), 2)
+
+    def test_no_referrer_no_commission(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        invoice.referrer_id = False
+        self.pay(invoice)
+        self.assertFalse(self.ledger(invoice))
+
+    def test_paid_trigger_waits_for_the_last_payment(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice, amount=400)
+        self.assertEqual(invoice.payment_state, "partial")
+        self.assertFalse(self.ledger(invoice))
+        self.pay(invoice, amount=600)
+        self.assertEqual(self.booked(invoice), 100.0)
+
+    def test_payment_trigger_books_each_payments_share(self):
+        self.plan.trigger = "payment"
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice, amount=300)
+        self.assertEqual(self.booked(invoice), 30.0)
+        self.assertIn("30% paid", self.ledger(invoice).name)
+        self.pay(invoice, amount=200)
+        self.assertEqual(self.booked(invoice), 50.0)
+        self.assertEqual(len(self.ledger(invoice)), 2, "the second payment books its share")
+        self.pay(invoice, amount=500)
+        self.assertEqual(self.booked(invoice), 100.0)
+
+    def test_posted_trigger_reverses_on_reset_and_cancel(self):
+        self.plan.trigger = "posted"
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.assertEqual(self.booked(invoice), 100.0)
+        invoice.button_draft()
+        self.assertEqual(self.booked(invoice), 0.0)
+        self.assertEqual(self.ledger(invoice)[-1].kind, "correction")
+        invoice.action_post()
+        self.assertEqual(self.booked(invoice), 100.0)
+        invoice.button_draft()
+        invoice.button_cancel()
+        self.assertEqual(self.booked(invoice), 0.0)
+        self.assertEqual(len(self.ledger(invoice)), 4, "corrections are new rows")
+
+    def test_payment_removed_books_a_correction_and_again(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        payment = self.pay(invoice)
+        self.assertEqual(self.booked(invoice), 100.0)
+        invoice._invoice_paid_hook()  # in_payment -> paid calls it again
+        self.assertEqual(len(self.ledger(invoice)), 1)
+        receivable = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        receivable.remove_move_reconcile()  # a bounced cheque
+        self.assertEqual(invoice.payment_state, "not_paid")
+        self.assertEqual(self.booked(invoice), 0.0)
+        correction = self.ledger(invoice)[-1]
+        self.assertEqual((correction.kind, correction.amount), ("correction", -100.0))
+        self.assertEqual(correction.date, fields.Date.context_today(correction))
+        (invoice.line_ids | receivable).filtered(
+            lambda line: line.account_id == receivable.account_id
+        ).reconcile()
+        self.assertEqual(self.booked(invoice), 100.0)
+        self.assertEqual(len(self.ledger(invoice)), 3)
+        # all three rows net on one RFQ line
+        self.payout()
+        self.assertEqual(self.commission_orders().order_line.price_unit, 100.0)
+
+    def test_reset_to_draft_and_repost_of_a_paid_invoice(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        invoice.button_draft()  # keeps the reconciliation, but is no longer paid
+        self.assertEqual(self.booked(invoice), 0.0)
+        invoice.action_post()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.booked(invoice), 100.0)
+
+    def test_in_payment_then_paid_books_once(self):
+        move_class = type(self.env["account.move"])
+        with patch.object(move_class, "_get_invoice_in_payment_state", lambda self: "in_payment"):
+            invoice = self.make_invoice([(self.software, 1000, 1)])
+            payment = self.pay(invoice)
+            self.assertEqual(invoice.payment_state, "in_payment")
+            self.assertEqual(self.booked(invoice), 100.0)
+            liquidity_lines = payment._seek_for_lines()[0]
+            statement_line = self.env["account.bank.statement.line"].create(
+                {
+                    "payment_ref": invoice.name,
+                    "journal_id": payment.journal_id.id,
+                    "partner_id": invoice.partner_id.id,
+                    "amount": payment.amount,
+                }
+            )
+            suspense_lines = statement_line.with_context(
+                skip_account_move_synchronization=True
+            )._seek_for_lines()[1]
+            suspense_lines.account_id = liquidity_lines.account_id
+            (suspense_lines + liquidity_lines).reconcile()
+            self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(len(self.ledger(invoice)), 1)
+
+    def test_cap_discount_sections(self):
+        self.plan.commission_rule_ids.filtered(
+            lambda r: r.category_id == self.categ_software
+        ).write({"is_capped": True, "max_commission": 150})
+        move = self.make_invoice([(self.software, 1000, 1), (self.support, 1000, 1)], post=False)
+        move.invoice_line_ids = [
+            Command.create({"display_type": "line_section", "name": "Section"}),
+            Command.create({"display_type": "line_note", "name": "Note"}),
+        ]
+        move.action_post()
+        self.pay(move)
+        self.assertEqual(self.booked(move), 150.0)
+        self.assertEqual(len(self.ledger(move)), 2)
+
+    def test_two_currencies_two_rfqs(self):
+        other = self.setup_other_currency("EUR", rates=[("1900-01-01", 2.0)])
+        eur = self.make_invoice([(self.software, 1000, 1)], currency=other)
+        usd = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(eur)
+        self.pay(usd)
+        self.payout()
+        orders = self.commission_orders()
+        self.assertEqual(set(orders.mapped("currency_id")), {other, self.company.currency_id})
+        row = self.ledger(eur)
+        self.assertEqual((row.amount, row.currency_id, row.amount_company), (100.0, other, 50.0))
+
+    def test_two_companies_kept_apart(self):
+        data = self.setup_other_company()
+        company_b = data["company"]
+        self.env.user.company_ids |= company_b
+        for categ in self.categ_all | self.categ_software | self.categ_hardware:
+            categ.with_company(company_b).property_account_income_categ_id = data[
+                "default_account_revenue"
+            ]
+        self.plan.company_id = False  # a plan shared by both companies
+        invoice_a = self.make_invoice([(self.software, 1000, 1)])
+        invoice_b = self.make_invoice([(self.software, 1000, 1)], company=company_b)
+        self.pay(invoice_a)
+        self.pay(invoice_b)
+        self.payout()
+        orders = self.commission_orders().with_context(
+            allowed_company_ids=(self.company | company_b).ids
+        )
+        orders = orders.search([("id", "in", orders.ids)]) | self.env[
+            "purchase.order"
+        ].with_context(allowed_company_ids=(self.company | company_b).ids).search(
+            [("purchase_type", "=", "commission"), ("partner_id", "=", self.referrer.id)]
+        )
+        self.assertEqual(orders.company_id, self.company | company_b)
+        self.assertEqual(self.ledger(invoice_b).company_id, company_b)
+        self.plan.company_id = self.company
+        self.assertEqual(
+            self.booked(self.make_invoice([(self.software, 1000, 1)], company=company_b)), 0.0
+        )
+        self.assertEqual(
+            self.env["commission.line"]
+            .with_context(allowed_company_ids=self.company.ids)
+            .search_count([("referrer_id", "=", self.referrer.id)]),
+            1,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerCreditNotes(CommissionCommon):
+    def test_credit_note_after_payment_claws_back_once(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        credit_note = self.refund(invoice)
+        self.assertEqual(self.booked(invoice), 0.0)
+        clawback = self.ledger(invoice, kind="clawback")
+        self.assertEqual((clawback.amount, clawback.move_id), (-100.0, credit_note))
+        self.pay(credit_note)
+        credit_note.line_ids.remove_move_reconcile()
+        credit_note.button_draft()
+        self.assertEqual(self.booked(invoice), 100.0, "a draft credit note takes nothing")
+        credit_note.action_post()
+        self.pay(credit_note)
+        self.assertEqual(self.booked(invoice), 0.0)
+        self.payout()
+        self.assertEqual(self.commission_orders().order_line.price_unit, 0.0)
+
+    def test_credit_note_that_settles_a_partly_paid_invoice(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice, amount=300)
+        credit_note = self.refund(invoice, [(self.software, 700, 1)])
+        (invoice.line_ids | credit_note.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable" and not line.reconciled
+        ).reconcile()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(self.booked(invoice), 30.0, "only what was really paid earns")
+
+    def test_refunds_use_booked_rates_and_never_exceed_what_was_booked(self):
+        self.plan.commission_rule_ids.filtered(
+            lambda r: r.category_id == self.categ_software
+        ).write({"is_capped": True, "max_commission": 150})
+        invoice = self.make_invoice([(self.software, 1000, 2)])
+        self.pay(invoice)
+        self.assertEqual(self.booked(invoice), 150.0)
+        self.plan.commission_rule_ids.write({"rate": 50.0, "is_capped": False})
+        self.refund(invoice, [(self.software, 1000, 1)])
+        self.assertEqual(self.booked(invoice), 75.0, "half the invoice at the booked 7.5 %")
+        for _i in range(2):
+            self.refund(invoice, [(self.software, 1000, 1)])
+        self.assertEqual(self.booked(invoice), 0.0, "never below zero")
+
+    def test_refund_of_uncommissioned_invoice_books_nothing(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.refund(invoice)  # settles the open invoice: reversed, not paid
+        self.assertFalse(self.ledger(invoice))
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerGroupedInvoices(CommissionCommon):
+    def _order(self, referrer, product, price):
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "referrer_id": referrer.id if referrer else False,
+                "order_line": [
+                    Command.create({"product_id": product.id, "price_unit": price, "tax_ids": []})
+                ],
+            }
+        )
+        order.action_confirm()
+        return order
+
+    def test_each_line_pays_its_own_orders_referrer(self):
+        silver_plan = self.env["commission.plan"].create(
+            {
+                "name": "Silver plan",
+                "commission_rule_ids": [
+                    Command.create({"category_id": self.categ_all.id, "rate": 4.0})
+                ],
+            }
+        )
+        other = self.env["res.partner"].create(
+            {"name": "Other reseller", "grade_id": self.grade.id, "is_company": True}
+        )
+        other.commission_plan_id = silver_plan
+        orders = (
+            self._order(None, self.software, 500)
+            | self._order(self.referrer, self.software, 1000)
+            | self._order(other, self.software, 2000)
+        )
+        invoice = orders._create_invoices(grouped=False)
+        self.assertEqual(len(invoice), 1, "one invoice for the three orders")
+        self.assertTrue(invoice.referrer_id, "a referred line gives the invoice a referrer")
+        invoice.action_post()
+        self.pay(invoice)
+        rows = self.ledger(invoice)
+        by_referrer = {r.referrer_id: r.amount for r in rows}
+        self.assertEqual(by_referrer, {self.referrer: 100.0, other: 80.0})
+        self.payout()
+        self.assertEqual(self.commission_orders().amount_untaxed, 100.0)
+        self.assertEqual(self.commission_orders(other).amount_untaxed, 80.0)
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerPayout(CommissionCommon):
+    def test_append_only(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        row = self.ledger(invoice)
+        with self.assertRaises(UserError):
+            row.write({"amount": 1.0})
+        with self.assertRaises(UserError):
+            row.unlink()
+        with self.assertRaises(UserError):
+            row.with_user(self.salesman).action_approve()
+
+    def test_deleted_line_and_cancelled_rfq_give_the_rows_back(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        self.payout()
+        order = self.commission_orders()
+        order.order_line.unlink()
+        self.assertEqual(self.ledger(invoice).state, "to_pay")
+        self.payout()
+        self.assertEqual(order.order_line.price_unit, 100.0)
+        order.button_cancel()
+        self.assertEqual(self.ledger(invoice).state, "to_pay")
+        self.assertFalse(self.ledger(invoice).purchase_line_id)
+        self.payout()
+        new = self.commission_orders().filtered(lambda o: o.state == "draft")
+        self.assertEqual(new.order_line.price_unit, 100.0)
+        self.assertEqual(self.booked(invoice), 100.0, "nothing lost, nothing doubled")
+
+    def test_states_follow_the_rfq_and_its_bill(self):
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        self.payout()
+        order = self.commission_orders()
+        order.button_confirm()
+        self.assertEqual(self.ledger(invoice).state, "confirmed")
+        order.order_line.qty_received = 1
+        bill = self.env["account.move"].browse(order.action_create_invoice()["res_id"])
+        bill.invoice_date = fields.Date.today()
+        bill.action_post()
+        self.assertEqual(self.ledger(invoice).state, "billed")
+        self.pay(bill)
+        self.assertEqual(self.ledger(invoice).state, "paid")
+
+    def test_hold_then_release_and_a_refund_inside_the_hold_nets_out(self):
+        self.plan.hold_days = 30
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        row = self.ledger(invoice)
+        self.assertEqual(row.state, "pending")
+        self.assertEqual(row.date_release, invoice.invoice_date + timedelta(days=30))
+        self.refund(invoice, [(self.software, 400, 1)])
+        clawback = self.ledger(invoice, kind="clawback")
+        self.assertEqual((clawback.state, clawback.date_release), ("pending", row.date_release))
+        self.payout()
+        self.assertFalse(self.commission_orders(), "nothing paid while held")
+        with freeze_time(row.date_release):
+            self.payout()
+        self.assertEqual(self.commission_orders().order_line.price_unit, 60.0)
+
+    def test_approval_approve_and_reject(self):
+        self.plan.approval_required = True
+        first = self.make_invoice([(self.software, 1000, 1)])
+        second = self.make_invoice([(self.software, 2000, 1)])
+        self.pay(first)
+        self.pay(second)
+        self.payout()
+        self.assertEqual(set((self.ledger(first) | self.ledger(second)).mapped("state")),
+                         {"to_approve"})  # fmt: skip
+        self.assertFalse(self.commission_orders())
+        self.ledger(first).action_approve()
+        wizard = (
+            self.env["commission.reject"]
+            .with_context(active_ids=self.ledger(second).ids)
+            .create({"reason": "Duplicate deal"})
+        )
+        wizard.action_reject()
+        rejected = self.ledger(second)
+        self.assertEqual(set(rejected.mapped("state")), {"cancel"})
+        self.assertEqual(sorted(rejected.mapped("amount")), [-200.0, 200.0])
+        self.assertIn("Duplicate deal", rejected[0].message_ids[0].body)
+        self.payout()
+        self.assertEqual(self.commission_orders().amount_untaxed, 100.0)
+        # a later refund of the rejected invoice claws back nothing that was paid
+        self.refund(second)
+        self.assertEqual(set(self.ledger(second).mapped("state")), {"cancel"})
+
+    def test_manual_adjustment(self):
+        Wizard = self.env["commission.adjustment"]
+        with self.assertRaises(UserError):
+            Wizard.create({"referrer_id": self.referrer.id, "amount": 0, "reason": "x"}
+                          ).action_confirm()  # fmt: skip
+        Wizard.create(
+            {"referrer_id": self.referrer.id, "amount": -25.0, "reason": "Overpaid in May"}
+        ).action_confirm()
+        row = self.env["commission.line"].search([("kind", "=", "adjustment")])
+        self.assertEqual((row.amount, row.state), (-25.0, "to_pay"))
+        self.pay(self.make_invoice([(self.software, 1000, 1)]))
+        self.payout()
+        order = self.commission_orders()
+        self.assertEqual(sorted(order.order_line.mapped("price_unit")), [-25.0, 100.0])
+        self.assertIn("Overpaid in May", " ".join(order.order_line.mapped("name")))
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerSchedule(CommissionCommon):
+    def _rfq_dated(self, day, amount=100.0, referrer=None):
+        self.pay(self.make_invoice([(self.software, amount * 10, 1)], referrer=referrer))
+        self.payout()
+        order = self.commission_orders(referrer).filtered(lambda o: o.state == "draft")
+        order.date_order = fields.Datetime.to_datetime(day)
+        return order
+
+    def schedule(self, day):
+        with freeze_time(day):
+            self.run_cron("partner_commission.ir_cron_confirm_commission_orders")
+
+    def test_monthly_confirms_ended_periods_and_catches_up(self):
+        procurement = self.env["purchase.order"].create(
+            {
+                "partner_id": self.referrer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.software.id, "product_qty": 1, "price_unit": 5}
+                    )
+                ],
+            }
+        )
+        order = self._rfq_dated(date(2026, 3, 20))
+        self.schedule(date(2026, 3, 31))
+        self.assertEqual(order.state, "draft", "period not ended")
+        self.schedule(date(2026, 4, 9))  # the server was down on April 1st
+        self.assertEqual(order.state, "purchase")
+        self.assertEqual(order.commission_line_ids.state, "confirmed")
+        self.assertEqual(procurement.state, "draft")
+        mail = order.message_ids.filtered(lambda m: order.name in (m.subject or ""))
+        self.assertTrue(mail, "the confirmed RFQ is emailed with the purchase template")
+        self.assertEqual(mail.subtype_id, self.env.ref("mail.mt_comment"))
+
+    def test_under_the_minimum_is_left_alone_and_the_job_finishes(self):
+        self.company.commission_po_minimum = 150.0
+        order = self._rfq_dated(date(2026, 3, 4))
+        self.schedule(date(2026, 4, 9))
+        self.assertEqual(order.state, "draft")
+        cron = self.env.ref("partner_commission.ir_cron_confirm_commission_orders")
+        progress = self.env["ir.cron.progress"].search([("cron_id", "=", cron.id)], limit=1)
+        self.assertEqual(progress.remaining, 0, "no work left: the scheduler does not re-run it")
+        self.company.commission_po_minimum = 50.0
+        self.company.commission_automatic_po_frequency = "manually"
+        self.schedule(date(2026, 4, 9))
+        self.assertEqual(order.state, "draft")
+        self.company.commission_automatic_po_frequency = "weekly"
+        self.schedule(date(2026, 3, 8))
+        self.assertEqual(order.state, "draft", "Sunday: same week")
+        self.schedule(date(2026, 3, 9))
+        self.assertEqual(order.state, "purchase")
+
+    def test_a_failing_email_never_undoes_the_confirmation(self):
+        """The email template really fails to render (as the PDF does without
+        wkhtmltopdf)."""
+        template = self.env.ref("purchase.email_template_edi_purchase_done")
+        template.body_html = '<p><t t-out="object.no_such_field"/></p>'
+        order = self._rfq_dated(date(2026, 1, 10))
+        with mute_logger("odoo.addons.mail.models.mail_render_mixin"):
+            self.schedule(date(2026, 2, 2))
+        self.assertEqual(order.state, "purchase")
+        self.assertTrue(
+            any("could not be sent" in (m.body or "") for m in order.message_ids), "noted"
+        )
+
+    def test_one_failing_rfq_does_not_stop_the_others(self):
+        other = self.referrer.copy({"name": "Second reseller"})
+        first = self._rfq_dated(date(2026, 1, 10))
+        second = self._rfq_dated(date(2026, 1, 11), referrer=other)
+        # the first RFQ cannot be confirmed: one of its lines has no product
+        first.order_line = [Command.create({"name": "Typo", "product_qty": 1, "price_unit": 1})]
+        with self.assertLogs("odoo.addons.partner_commission.models.purchase_order", "ERROR"):
+            self.schedule(date(2026, 2, 2))
+        self.assertEqual(second.state, "purchase")
+        self.assertEqual(first.state, "draft")
+        self.assertTrue(any("could not confirm" in (m.body or "") for m in first.message_ids))
+
+
+def freeze_time(day):
+    return _freeze(fields.Date.to_string(day) if isinstance(day, date) else day)
