@@ -160,7 +160,8 @@ class AccountMove(models.Model):
         )
         booked_rates = self._commission_booked_rates()
         targets = []
-        for invoice in self:
+        invoices = self.with_context(commission_payments=self._commission_read_payments())
+        for invoice in invoices:
             contexts = invoice._commission_line_contexts()
             factors, date = invoice._commission_factors({ctx[1].id for ctx in contexts.values()})
             if not any(factors.values()):
@@ -400,18 +401,42 @@ class AccountMove(models.Model):
         return factors, date or fields.Date.context_today(self)
 
     def _commission_payments(self):
-        """[(amount in invoice currency, date, counterpart move)] reconciled with this
-        invoice."""
-        partials, _exchange = self._get_reconciled_invoices_partials()
-        return [(amount, line.date, line.move_id) for _partial, amount, line in partials]
+        """[(amount in invoice currency, date, counterpart move type, its origin id)]
+        reconciled with this invoice's receivable, read for all the invoices of the sync in
+        one query."""
+        self.ensure_one()
+        cache = self.env.context.get("commission_payments")
+        if cache is None or self.id not in cache:
+            cache = self._commission_read_payments()
+        return cache.get(self.id, [])
+
+    def _commission_read_payments(self):
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, part.debit_amount_currency, counterpart.date,
+                       move.move_type, move.reversed_entry_id
+                  FROM account_partial_reconcile part
+                  JOIN account_move_line line ON line.id = part.debit_move_id
+                  JOIN account_move_line counterpart ON counterpart.id = part.credit_move_id
+                  JOIN account_move move ON move.id = counterpart.move_id
+                 WHERE line.move_id IN %s AND line.display_type = 'payment_term'
+                """,
+                tuple(self.ids),
+            )
+        )
+        payments = {move_id: [] for move_id in self.ids}
+        for move_id, *payment in rows:
+            payments[move_id].append(tuple(payment))
+        return payments
 
     def _commission_paid_share(self):
         """Share of this invoice (net of its credit notes) that its payments settled."""
         if self.state != "posted":
             return 0.0
         refunded = paid = 0.0
-        for amount, _date, move in self._commission_payments():
-            if move.move_type == "out_refund" and move.reversed_entry_id == self:
+        for amount, _date, move_type, origin_id in self._commission_payments():
+            if move_type == "out_refund" and origin_id == self.id:
                 refunded += amount
             else:
                 paid += amount
@@ -430,7 +455,7 @@ class AccountMove(models.Model):
     def _commission_payment_date(self):
         dates = [
             date
-            for _amount, date, move in self._commission_payments()
-            if move.move_type != "out_refund"
+            for _amount, date, move_type, _origin_id in self._commission_payments()
+            if move_type != "out_refund"
         ]
         return max(dates) if dates else None
