@@ -392,7 +392,9 @@ class TestLedgerPayout(CommissionCommon):
         Wizard.create(
             {"referrer_id": self.referrer.id, "amount": -25.0, "reason": "Overpaid in May"}
         ).action_confirm()
-        row = self.env["commission.line"].search([("kind", "=", "adjustment")])
+        row = self.env["commission.line"].search(
+            [("kind", "=", "adjustment"), ("referrer_id", "=", self.referrer.id)]
+        )
         self.assertEqual((row.amount, row.state), (-25.0, "to_pay"))
         self.pay(self.make_invoice([(self.software, 1000, 1)]))
         self.payout()

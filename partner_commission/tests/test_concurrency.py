@@ -1,0 +1,150 @@
+"""Two transactions racing, as two Odoo workers do: each test commits its data in its own
+cursors (the test transaction cannot be seen by other cursors) and removes it afterwards."""
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, Command, api, fields
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import mute_logger
+
+
+@tagged("post_install", "-at_install")
+class TestCommissionConcurrency(TransactionCase):
+    def setUp(self):
+        super().setUp()
+        with self.env.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            plan = env["commission.plan"].create(
+                {"name": "Race plan", "commission_rule_ids": [Command.create({"rate": 10.0})]}
+            )
+            grade = env["res.partner.grade"].create(
+                {"name": "Race level", "default_commission_plan_id": plan.id}
+            )
+            referrer = env["res.partner"].create(
+                {"name": "Race reseller", "is_company": True, "grade_id": grade.id}
+            )
+            product = env["product.product"].create(
+                {"name": "Race licence", "type": "service", "taxes_id": [Command.clear()]}
+            )
+            invoice = env["account.move"].create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": env["res.partner"].create({"name": "Race customer"}).id,
+                    "invoice_date": fields.Date.today(),
+                    "referrer_id": referrer.id,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {"product_id": product.id, "price_unit": 1000, "tax_ids": []}
+                        )
+                    ],
+                }
+            )
+            invoice.action_post()
+            cr.commit()  # pylint: disable=invalid-commit
+        self.ids = {
+            "plan": plan.id,
+            "grade": grade.id,
+            "referrer": referrer.id,
+            "product": product.id,
+            "invoice": invoice.id,
+        }
+        self.envs = [api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {}) for _i in "12"]
+        self.addCleanup(self._clean_up)
+
+    def _clean_up(self):
+        for env in self.envs:
+            env.cr.rollback()
+            env.cr.close()
+        with self.env.registry.cursor() as cr:
+            # the ledger is append-only for users; the test removes its own rows
+            cr.execute("DELETE FROM commission_line WHERE referrer_id = %s", [self.ids["referrer"]])
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["purchase.order"].search([("partner_id", "=", self.ids["referrer"])])
+            orders.button_cancel()
+            orders.unlink()
+            cr.commit()  # pylint: disable=invalid-commit
+
+    def _pay(self, env):
+        invoice = env["account.move"].browse(self.ids["invoice"])
+        env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"payment_date": invoice.invoice_date})._create_payments()
+
+    def _booked(self):
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COUNT(*), SUM(amount) FROM commission_line WHERE origin_move_id = %s",
+                [self.ids["invoice"]],
+            )
+            return cr.fetchone()
+
+    def test_one_invoice_is_synced_by_one_transaction_at_a_time(self):
+        """Nothing else of the invoice changes (a plan now booking at posting is synced by
+        two workers): the sync's own write on the invoice makes the database refuse the
+        second one (Odoo retries such a request); it never books twice."""
+        env1, env2 = self.envs
+        env1["commission.plan"].browse(self.ids["plan"]).trigger = "posted"
+        env1.cr.commit()
+        env2.cr.execute("SELECT 1")  # the second worker's transaction started before
+        env1["account.move"].browse(self.ids["invoice"])._commission_sync()
+        env1.cr.commit()
+        self.assertEqual(self._booked(), (1, 100.0))
+        invoice = env2["account.move"].browse(self.ids["invoice"])
+        with (
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+            mute_logger("odoo.sql_db"),
+        ):
+            invoice._commission_sync()
+        env2.cr.rollback()
+        env2["account.move"].browse(self.ids["invoice"])._commission_sync()
+        env2.cr.commit()
+        self.assertEqual(self._booked(), (1, 100.0))
+
+    def test_a_payment_and_a_sync_in_parallel_book_once(self):
+        env1, env2 = self.envs
+        env2.cr.execute("SELECT 1")
+        self._pay(env1)
+        env1.cr.commit()  # the payment's commit syncs the ledger
+        self.assertEqual(self._booked(), (1, 100.0))
+        with (
+            self.assertRaises(psycopg2.errors.SerializationFailure),
+            mute_logger("odoo.sql_db"),
+        ):
+            env2["account.move"].browse(self.ids["invoice"])._commission_sync()
+        env2.cr.rollback()
+        self.assertEqual(self._booked(), (1, 100.0))
+
+    def test_parallel_payouts_never_open_two_draft_rfqs(self):
+        env1, env2 = self.envs
+        self._pay(env1)
+        env1.cr.commit()
+        referrer = env1["res.partner"].browse(self.ids["referrer"])
+        company, currency = env1.company, env1.company.currency_id
+        env2.cr.execute("SELECT 1")
+        Ledger1, Ledger2 = env1["commission.line"], env2["commission.line"]
+        first = Ledger1._commission_payout_group(referrer, company, currency)
+        self.assertEqual(len(first), 1)
+        # while the first worker works on this referrer, the second one skips it
+        second = Ledger2._commission_payout_group(
+            referrer.with_env(env2), company.with_env(env2), currency.with_env(env2)
+        )
+        self.assertFalse(second)
+        env1.cr.commit()
+        # its snapshot predates the first worker's RFQ: the database stops a second draft
+        with self.assertRaises(psycopg2.errors.UniqueViolation), mute_logger("odoo.sql_db"):
+            env2["purchase.order"].create(
+                Ledger2._commission_rfq_values(
+                    referrer.with_env(env2), company.with_env(env2), currency.with_env(env2)
+                )
+            )
+            env2.flush_all()
+        env2.cr.rollback()
+        # in a new transaction the second worker finds nothing left to pay for it
+        env2["commission.line"]._commission_payout()
+        env2.cr.commit()
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COUNT(*) FROM purchase_order WHERE partner_id = %s AND state = 'draft'",
+                [self.ids["referrer"]],
+            )
+            self.assertEqual(cr.fetchone()[0], 1)
