@@ -1,4 +1,5 @@
 from . import commission_plan
+from . import commission_demo
 from . import commission_rule
 from . import commission_line
 from . import res_company

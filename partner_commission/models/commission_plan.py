@@ -1,8 +1,6 @@
 from collections import defaultdict
 
-from dateutil.relativedelta import relativedelta
-
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -201,71 +199,3 @@ class CommissionPlan(models.Model):
         diff = target - sum(item["amount"] for item in items)
         if diff:
             max(items, key=lambda item: abs(item["amount"]))["amount"] += diff
-
-    @api.model
-    def _demo_book_commissions(self, ids):
-        """Demo data: referred sales invoiced and paid (commission RFQs), an RFQ of last
-        month confirmed by the schedule and a refund clawed back."""
-        licence, training, customer = (
-            self.env["product.product"].browse(ids[0]),
-            self.env["product.product"].browse(ids[1]),
-            self.env["res.partner"].browse(ids[2]),
-        )
-        company = self.env.company
-        bank = self.env["account.journal"].search(
-            [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
-        )
-        sale_journal = self.env["account.journal"].search(
-            [("type", "=", "sale"), ("company_id", "=", company.id)], limit=1
-        )
-        if not (bank and sale_journal):
-            return  # no chart of accounts: nothing to invoice
-        referrers = self.env["res.partner"].search(
-            [("grade_id", "!=", False), ("is_company", "=", True)], order="grade_sequence, id"
-        )
-        referrers._commission_plan_follow_grade()
-        invoices = self.env["account.move"]
-        for index, referrer in enumerate(referrers[:3]):
-            order = self.env["sale.order"].create(
-                {
-                    "partner_id": customer.id,
-                    "referrer_id": referrer.id,
-                    "order_line": [
-                        Command.create({"product_id": licence.id, "product_uom_qty": 2 + index}),
-                        Command.create({"product_id": training.id, "product_uom_qty": 1}),
-                    ],
-                }
-            )
-            order.action_confirm()
-            invoice = order._create_invoices()
-            invoice.action_post()
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=invoice.ids
-            ).create({"journal_id": bank.id})._create_payments()
-            invoices |= invoice
-        if not invoices:
-            return
-        self.env.cr.flush()  # the ledger is synced before the commit
-        Ledger = self.env["commission.line"]
-        Ledger._commission_release()
-        Ledger._commission_payout()
-        # the first referrer's RFQ dates from last month: the schedule confirms it
-        first = invoices[0].commission_line_ids.purchase_order_id
-        first.date_order = fields.Datetime.now() - relativedelta(months=1, day=1)
-        self.env["purchase.order"].with_context(
-            commission_confirm_no_mail=True
-        )._confirm_commission_orders()
-        # a refund of the last invoice claws its commission back on a new draft RFQ
-        reversal = (
-            self.env["account.move.reversal"]
-            .with_context(active_model="account.move", active_ids=invoices[-1].ids)
-            .create({"journal_id": sale_journal.id, "reason": "Demo: returned licence"})
-        )
-        credit_note = self.env["account.move"].browse(reversal.refund_moves()["res_id"])
-        credit_note.invoice_line_ids.filtered(lambda line: line.product_id == training).unlink()
-        credit_note.action_post()
-        self.env["account.payment.register"].with_context(
-            active_model="account.move", active_ids=credit_note.ids
-        ).create({"journal_id": bank.id})._create_payments()
-        self.env.cr.flush()
-        Ledger._commission_payout()

@@ -1,4 +1,9 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
+
+# ledger states of commissions the referrer is still to be paid
+UNPAID_STATES = ("pending", "to_approve", "to_pay", "draft", "confirmed", "billed")
 
 
 class ResPartner(models.Model):
@@ -16,6 +21,65 @@ class ResPartner(models.Model):
         copy=False,
         help="Set when the plan is chosen by hand: level changes then leave it alone.",
     )
+    commission_line_count = fields.Integer(
+        "Commission Rows",
+        compute="_compute_commission_balance",
+        groups="partner_commission.group_commission_user",
+    )
+    commission_balance = fields.Monetary(
+        "Commissions to Be Paid",
+        compute="_compute_commission_balance",
+        currency_field="commission_currency_id",
+        groups="partner_commission.group_commission_user",
+        help="Commissions this referrer earned and has not been paid yet (held, to approve, "
+        "to pay, on an RFQ or billed), in the current company's currency.",
+    )
+    commission_currency_id = fields.Many2one(
+        "res.currency",
+        compute="_compute_commission_balance",
+        groups="partner_commission.group_commission_user",
+    )
+
+    @api.depends_context("company", "allowed_company_ids")
+    def _compute_commission_balance(self):
+        """Rows and unpaid balance of these referrers, in one query: each company's amount
+        converted into the current company's currency (the rows the user may read)."""
+        currency = self.env.company.currency_id
+        today = fields.Date.context_today(self)
+        counts, balances = defaultdict(int), defaultdict(float)
+        ids = [pid for pid in self.ids if pid]
+        groups = (
+            self.env["commission.line"]._read_group(
+                [("referrer_id", "in", ids)],
+                ["referrer_id", "company_id", "state"],
+                ["__count", "amount_company:sum"],
+            )
+            if ids
+            else []
+        )
+        for referrer, company, state, count, amount in groups:
+            counts[referrer.id] += count
+            if state in UNPAID_STATES:
+                balances[referrer.id] += company.currency_id._convert(
+                    amount, currency, self.env.company, today
+                )
+        for partner in self:
+            partner.commission_currency_id = currency
+            partner.commission_line_count = counts[partner.id]
+            partner.commission_balance = currency.round(balances[partner.id])
+
+    def action_view_commission_lines(self):
+        """The referrer's ledger, grouped by state."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "partner_commission.commission_line_action_list"
+        )
+        action.update(
+            name=self.env._("Commissions of %(partner)s", partner=self.display_name),
+            domain=[("referrer_id", "=", self.id)],
+            context={"search_default_group_state": 1, "create": False},
+        )
+        return action
 
     @api.model_create_multi
     def create(self, vals_list):
