@@ -19,9 +19,14 @@ class AccountMove(models.Model):
     )
     commission_line_ids = fields.One2many("commission.line", "origin_move_id", "Commission Ledger")
     commission_amount = fields.Monetary(
-        "Commission", compute="_compute_commission_amount", currency_field="currency_id"
+        "Commission",
+        compute="_compute_commission_amount",
+        currency_field="currency_id",
+        groups="partner_commission.group_commission_user",
     )
-    commission_purchase_count = fields.Integer(compute="_compute_commission_amount")
+    commission_purchase_count = fields.Integer(
+        compute="_compute_commission_amount", groups="partner_commission.group_commission_user"
+    )
     commission_sync_date = fields.Datetime(
         "Last Commission Sync",
         readonly=True,

@@ -245,7 +245,7 @@ class CommissionLine(models.Model):
         vals["base"] = currency.round(target["base"] - sum(rows.mapped("base")))
         company = self.env["res.company"].browse(vals["company_id"])
         vals["amount_company"] = currency._convert(diff, company.currency_id, company, vals["date"])
-        if rows and vals.get("kind", "commission") == "commission":
+        if rows and diff < 0 and vals.get("kind", "commission") == "commission":
             vals["kind"] = "correction"
         if rows and diff < 0 and vals.get("kind") != "clawback":
             # a reduction is dated the day it happens (a payment removed, a reset to draft)
@@ -385,7 +385,8 @@ class CommissionLine(models.Model):
         """Release the held rows whose release date has come."""
         today = today or fields.Date.context_today(self)
         rows = self.search([("state", "=", "pending"), ("date_release", "<=", today)])
-        approval = rows.filtered(lambda r: r.plan_id.approval_required and r.amount > 0)
+        # a reduction held with its document's commission waits for the same approval
+        approval = rows.filtered(lambda r: r.plan_id.approval_required)
         approval.write({"state": "to_approve"})
         (rows - approval).write({"state": "to_pay"})
         return rows
@@ -507,6 +508,13 @@ class CommissionLine(models.Model):
             if document._name == "account.move"
             else document.partner_id.commercial_partner_id.name or document.partner_name or ""
         )
+        if amount < 0 and "clawback" not in self.mapped("kind"):
+            return self.env._(
+                "Commission correction on %(document)s (%(customer)s, base %(base)s)",
+                document=document.display_name,
+                customer=customer,
+                base=currency.format(base),
+            )
         if amount < 0:
             return self.env._(
                 "Commission clawback on %(document)s (%(customer)s, base %(base)s)",

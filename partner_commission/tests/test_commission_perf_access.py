@@ -106,6 +106,12 @@ class TestCommissionReportAndAccess(CommissionCommon):
             Line.with_user(portal).search([])
         with self.assertRaises(AccessError):
             self.env["commission.plan"].with_user(other_user).create({"name": "Not allowed"})
+        # the invoice's commission figures are for commission users only
+        salesman = new_test_user(self.env, "plain.sales", groups="sales_team.group_sale_salesman")
+        invoice = self.env["account.move"].search([("referrer_id", "=", self.referrer.id)])
+        with self.assertRaises(AccessError):
+            invoice.with_user(salesman).read(["commission_amount"])
+        self.assertEqual(invoice.with_user(own_user).commission_amount, 100.0)
 
 
 @tagged("post_install", "-at_install")

@@ -357,6 +357,16 @@ class TestLedgerPayout(CommissionCommon):
             self.payout()
         self.assertEqual(self.commission_orders().order_line.price_unit, 60.0)
 
+    def test_a_refund_held_with_a_commission_to_approve_waits_with_it(self):
+        self.plan.write({"hold_days": 10, "approval_required": True})
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        self.refund(invoice, [(self.software, 1000, 1)])
+        with freeze_time(invoice.invoice_date + timedelta(days=10)):
+            self.payout()
+        self.assertEqual(set(self.ledger(invoice).mapped("state")), {"to_approve"})
+        self.assertFalse(self.commission_orders(), "nothing paid before the approval")
+
     def test_approval_approve_and_reject(self):
         self.plan.approval_required = True
         first = self.make_invoice([(self.software, 1000, 1)])
