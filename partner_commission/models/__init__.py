@@ -11,4 +11,5 @@ from . import account_move
 from . import purchase_order
 from . import purchase_order_line
 from . import account_partial_reconcile
+from . import crm_lead
 from . import sale_report

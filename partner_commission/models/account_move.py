@@ -3,8 +3,6 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-PRECOMMIT_KEY = "partner_commission.dirty_moves"
-
 
 class AccountMove(models.Model):
     _inherit = "account.move"
@@ -101,30 +99,8 @@ class AccountMove(models.Model):
         documents = documents.filtered(
             lambda m: (m.referrer_id or force) if m.move_type == "out_invoice" else True
         )
-        if not documents:
-            return
-        data = self.env.cr.precommit.data
-        if PRECOMMIT_KEY not in data:
-            data[PRECOMMIT_KEY] = set()
-            env = self.env
-            self.env.cr.precommit.add(lambda: env["account.move"]._commission_sync_dirty())
-        data[PRECOMMIT_KEY].update(documents.ids)
-
-    @api.model
-    def _commission_sync_dirty(self):
-        ids = self.env.cr.precommit.data.pop(PRECOMMIT_KEY, set())
-        moves = self.sudo().browse(ids).exists()
-        invoices = moves.filtered(lambda m: m.move_type == "out_invoice")
-        if invoices:
-            invoices._commission_sync()
-        bills = moves - invoices
-        if bills:
-            rows = (
-                self.env["commission.line"]
-                .sudo()
-                .search([("purchase_line_id", "in", bills.invoice_line_ids.purchase_line_id.ids)])
-            )
-            rows._commission_follow_bills()
+        if documents:
+            self.env["commission.line"]._commission_sync_later(documents)
 
     # ------------------------------------------------------------
     # Sync: the ledger of each invoice brought up to its target
@@ -132,9 +108,15 @@ class AccountMove(models.Model):
 
     def _commission_sync(self):
         """Book the difference between these invoices' commission targets and what their
-        ledger holds. Each invoice is written first, so that a concurrent transaction that
-        syncs it too fails (and retries) instead of booking twice."""
+        ledger holds; rows paid by these vendor bills follow their state. Each invoice is
+        written first, so that a concurrent transaction that syncs it too fails (and
+        retries) instead of booking twice."""
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
+        bills = self - invoices
+        if bills:
+            self.env["commission.line"].sudo().search(
+                [("purchase_line_id", "in", bills.invoice_line_ids.purchase_line_id.ids)]
+            )._commission_follow_bills()
         if not invoices:
             return self.env["commission.line"]
         self.env.cr.execute(

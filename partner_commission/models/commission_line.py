@@ -16,6 +16,8 @@ PAYOUT_FIELDS = {"state", "purchase_line_id", "date_release", "reason"}
 BOOKING_KINDS = ("commission", "correction", "clawback")
 # states of rows not yet handed to an RFQ
 OPEN_STATES = ("pending", "to_approve", "to_pay")
+# pre-commit data: {model: ids} of the documents to sync before the commit
+PRECOMMIT_KEY = "partner_commission.sync"
 # key of a row within its document: the source line and the referrer it pays
 ROW_KEY_FIELDS = ("move_line_id", "sale_line_id", "referrer_id")
 
@@ -166,6 +168,23 @@ class CommissionLine(models.Model):
     # ------------------------------------------------------------
     # Booking: bring each document's net booked amount up to its target
     # ------------------------------------------------------------
+
+    @api.model
+    def _commission_sync_later(self, documents):
+        """Sync these documents (invoices, opportunities, vendor bills) once, just before
+        the transaction commits: every event of the transaction is in by then."""
+        data = self.env.cr.precommit.data
+        if PRECOMMIT_KEY not in data:
+            data[PRECOMMIT_KEY] = defaultdict(set)
+            env = self.env
+            self.env.cr.precommit.add(lambda: env["commission.line"]._commission_sync_pending())
+        data[PRECOMMIT_KEY][documents._name].update(documents.ids)
+
+    @api.model
+    def _commission_sync_pending(self):
+        pending = self.env.cr.precommit.data.pop(PRECOMMIT_KEY, {})
+        for model, ids in pending.items():
+            self.env[model].sudo().browse(ids).exists()._commission_sync()
 
     @api.model
     def _commission_book(self, doc_field, documents, targets):

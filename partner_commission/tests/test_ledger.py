@@ -494,3 +494,51 @@ class TestLedgerSchedule(CommissionCommon):
 
 def freeze_time(day):
     return _freeze(fields.Date.to_string(day) if isinstance(day, date) else day)
+
+
+@tagged("post_install", "-at_install")
+class TestLedgerWonDeals(CommissionCommon):
+    def test_won_deal_books_reopened_reverses_invoices_book_nothing(self):
+        won_plan = self.env["commission.plan"].create(
+            {
+                "name": "Deals won",
+                "trigger": "won",
+                "commission_rule_ids": [Command.create({"rate": 5.0})],
+            }
+        )
+        self.referrer.commission_plan_id = won_plan
+        lead = self.env["crm.lead"].create(
+            {
+                "name": "Big deal",
+                "type": "opportunity",
+                "partner_id": self.customer.id,
+                "partner_assigned_id": self.referrer.id,
+                "expected_revenue": 8000,
+            }
+        )
+        self.sync()
+        self.assertFalse(lead.commission_line_ids)
+        lead.action_set_won()
+        self.sync()
+        self.assertEqual(sum(lead.commission_line_ids.mapped("amount")), 400.0)
+        self.payout()
+        order = self.commission_orders()
+        self.assertIn("Big deal", order.order_line.name)
+        self.assertEqual(order.order_line.price_unit, 400.0)
+        # reopened: reversed, as a new row; won again: booked again; lost: reversed
+        open_stage = self.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        lead.stage_id = open_stage
+        self.sync()
+        self.assertEqual(sum(lead.commission_line_ids.mapped("amount")), 0.0)
+        lead.action_set_won()
+        self.sync()
+        self.assertEqual(sum(lead.commission_line_ids.mapped("amount")), 400.0)
+        lead.stage_id = open_stage
+        lead.action_set_lost()
+        self.sync()
+        self.assertEqual(sum(lead.commission_line_ids.mapped("amount")), 0.0)
+        self.assertEqual(len(lead.commission_line_ids), 4)
+        # an invoice of the same sale books nothing more
+        invoice = self.make_invoice([(self.software, 8000, 1)])
+        self.pay(invoice)
+        self.assertFalse(self.ledger(invoice))

@@ -1,0 +1,158 @@
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+# fields whose change can win, lose or reopen an opportunity, or change what it earns
+WON_FIELDS = {"stage_id", "active", "probability", "partner_assigned_id", "expected_revenue"}
+
+
+class CrmLead(models.Model):
+    _inherit = "crm.lead"
+
+    commission_line_ids = fields.One2many("commission.line", "lead_id", "Commission Ledger")
+    commission_sync_date = fields.Datetime(
+        "Last Commission Sync",
+        readonly=True,
+        copy=False,
+        help="When the commission of this opportunity was last brought up to date (plans "
+        "triggered by won deals).",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        leads._commission_mark_dirty()
+        return leads
+
+    def write(self, vals):
+        res = super().write(vals)
+        if WON_FIELDS & set(vals):
+            self._commission_mark_dirty()
+        return res
+
+    def _commission_mark_dirty(self):
+        """Opportunities of partners on a plan triggered by won deals (or that booked on
+        one) are synced before the commit."""
+        leads = self.sudo().filtered(
+            lambda lead: (
+                lead.partner_assigned_id.commission_plan_id.trigger == "won"
+                or lead.commission_line_ids
+            )
+        )
+        if leads:
+            self.env["commission.line"]._commission_sync_later(leads)
+
+    def _commission_sync(self):
+        """Book the difference between these opportunities' targets and their ledger; each
+        opportunity is written first, so that two transactions never sync it at once."""
+        if not self:
+            return self.env["commission.line"]
+        self.env.cr.execute(
+            SQL(
+                "UPDATE crm_lead SET commission_sync_date = NOW() AT TIME ZONE 'UTC' "
+                "WHERE id IN %s",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset(["commission_sync_date"])
+        return (
+            self.env["commission.line"]
+            .sudo()
+            ._commission_book("lead_id", self, self._commission_targets())
+        )
+
+    def _commission_targets(self):
+        """Target ledger values of won opportunities assigned to a partner on a plan
+        triggered by won deals: the engine's commission of its confirmed quotations' lines,
+        else of its expected revenue (a line without product); nothing once it is lost,
+        reopened or archived."""
+        targets = []
+        for lead in self.filtered(lambda lead: lead.active and lead.won_status == "won"):
+            referrer = lead.partner_assigned_id.commercial_partner_id
+            plan = referrer.commission_plan_id
+            if plan.trigger != "won" or (plan.company_id and plan.company_id != lead.company_id):
+                continue
+            targets += lead._commission_target_values(referrer, plan)
+        return targets
+
+    def _commission_base_lines(self):
+        """(order line or None, product, quantity, base, currency, pricelist) that the
+        opportunity earns on."""
+        self.ensure_one()
+        order_lines = self.order_ids.filtered(lambda o: o.state == "sale").order_line.filtered(
+            lambda line: not line.display_type and not line.is_downpayment
+        )
+        if order_lines:
+            return [
+                (
+                    line,
+                    line.product_id,
+                    line.price_subtotal,
+                    line.currency_id,
+                    line.order_id.pricelist_id,
+                )  # fmt: skip
+                for line in order_lines
+            ]
+        company = self.company_id or self.env.company
+        return [
+            (
+                None,
+                self.env["product.product"],
+                self.expected_revenue,
+                company.currency_id,
+                self.env["product.pricelist"],
+            )  # fmt: skip
+        ]
+
+    def _commission_target_values(self, referrer, plan):
+        self.ensure_one()
+        company = self.company_id or self.env.company
+        date = fields.Date.to_date(self.date_closed) or fields.Date.context_today(self)
+        values = []
+        for currency, lines in self._commission_group_by_currency().items():
+            result = plan._compute_commission(
+                [
+                    {"key": index, "product": product, "pricelist": pricelist, "base": base}
+                    for index, (_line, product, base, _cur, pricelist) in enumerate(lines)
+                ],
+                currency,
+                company,
+                date,
+            )
+            for index, res in result.items():
+                sale_line, product, base, _currency, _pricelist = lines[index]
+                values.append(
+                    {
+                        "kind": "commission",
+                        "name": self.env._(
+                            "%(rate)s %% of %(base)s: won %(lead)s (%(plan)s)",
+                            rate=f"{res['rate']:.4g}",
+                            base=currency.format(base),
+                            lead=self.name,
+                            plan=plan.name,
+                        ),
+                        "lead_id": self.id,
+                        "sale_line_id": sale_line.id if sale_line else False,
+                        "referrer_id": referrer.id,
+                        "grade_id": referrer.grade_id.id,
+                        "plan_id": plan.id,
+                        "rule_id": res["rule"].id,
+                        "product_id": product.id,
+                        "categ_id": product.categ_id.id,
+                        "partner_id": self.partner_id.commercial_partner_id.id,
+                        "user_id": self.user_id.id,
+                        "company_id": company.id,
+                        "currency_id": currency.id,
+                        "company_currency_id": company.currency_id.id,
+                        "base": base,
+                        "rate": 100.0 * res["amount"] / base if base else res["rate"],
+                        "amount": res["amount"],
+                        "date": date,
+                    }
+                )
+        return values
+
+    def _commission_group_by_currency(self):
+        groups = {}
+        for line in self._commission_base_lines():
+            groups.setdefault(line[3], []).append(line)
+        return groups
