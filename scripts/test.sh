@@ -2,7 +2,8 @@
 # Runs every check: linters, then a fresh database with the addons installed (demo data
 # included) and the addons' tests with pytest-odoo against real Odoo and PostgreSQL.
 # Fails when Odoo's log gets a WARNING or ERROR line. Extra arguments go to pytest (test
-# paths among them replace the default: every addon). For quick iterations, REUSE_DB=1 keeps
+# paths among them replace the default: every addon). A full run also checks the upgrade of
+# a database of the previous version (scripts/upgrade.sh; SKIP_UPGRADE=1 skips it). For quick iterations, REUSE_DB=1 keeps
 # an existing test database (run `-u` yourself when data files changed).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -66,6 +67,10 @@ rc=$?
 set -e
 if [ $rc -eq 0 ] && ! check_log_clean "$test_log" "running the tests"; then
     rc=1
+fi
+if [ $rc -eq 0 ] && [ $has_path = 0 ] && [ "${SKIP_UPGRADE:-}" != 1 ]; then
+    say "Upgrade from the previous version (scripts/upgrade.sh)"
+    bash "$REPO/scripts/upgrade.sh" || rc=1
 fi
 [ $status -eq 0 ] || echo "Linters failed (see above)."
 [ $rc -eq 0 ] && [ $status -eq 0 ]

@@ -2,12 +2,25 @@
 
 Version 1 rows were booked at payment and are kept as they are: their state (on draft RFQ,
 confirmed, billed, paid) stays, and they count as booked for the sync, so nothing is booked
-twice. Their release date is their payment date. Rows of cancelled RFQs were lost for
+twice (their order line is filled in, as new rows have it). Their release date is their payment date. Rows of cancelled RFQs were lost for
 payment in version 1: they are to pay again, for the next payout run.
 """
 
 
 def migrate(cr, version):
+    # rows are keyed by their invoice line, its order line and the referrer
+    cr.execute(
+        """
+        UPDATE commission_line cl
+           SET sale_line_id = rel.order_line_id
+          FROM (
+                SELECT invoice_line_id, MIN(order_line_id) AS order_line_id
+                  FROM sale_order_line_invoice_rel
+                 GROUP BY invoice_line_id
+               ) rel
+         WHERE rel.invoice_line_id = cl.move_line_id AND cl.sale_line_id IS NULL
+        """
+    )
     cr.execute("UPDATE commission_line SET date_release = date WHERE date_release IS NULL")
     cr.execute(
         """
