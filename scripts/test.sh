@@ -52,6 +52,10 @@ for arg in "$@"; do
     [[ "$arg" == -* ]] || [ ! -e "${arg%%::*}" ] || has_path=1
 done
 [ $has_path = 1 ] || paths=(${ADDONS//,/ })
+if [ $has_path = 0 ] && [ "${SKIP_UPGRADE:-}" != 1 ]; then
+    say "Upgrade from the previous version (scripts/upgrade.sh)"
+    bash "$REPO/scripts/upgrade.sh" || die "the upgrade check failed"
+fi
 say "pytest-odoo ${paths[*]} $*"
 set +e
 "$PYTHON" -m pytest "${paths[@]}" \
@@ -67,10 +71,6 @@ rc=$?
 set -e
 if [ $rc -eq 0 ] && ! check_log_clean "$test_log" "running the tests"; then
     rc=1
-fi
-if [ $rc -eq 0 ] && [ $has_path = 0 ] && [ "${SKIP_UPGRADE:-}" != 1 ]; then
-    say "Upgrade from the previous version (scripts/upgrade.sh)"
-    bash "$REPO/scripts/upgrade.sh" || rc=1
 fi
 [ $status -eq 0 ] || echo "Linters failed (see above)."
 [ $rc -eq 0 ] && [ $status -eq 0 ]
