@@ -105,7 +105,6 @@ class PurchaseOrder(models.Model):
             else:
                 new_values.append(self._commission_line_values(doc_rows))
                 new_groups.append(doc_rows)
-        PurchaseLine = self.env["purchase.order.line"].sudo()
         for line, doc_rows in updates:
             all_rows = line.commission_line_ids | doc_rows
             line.write(
@@ -115,8 +114,12 @@ class PurchaseOrder(models.Model):
                 }
             )
             doc_rows.purchase_line_id = line
-        for line, doc_rows in zip(PurchaseLine.create(new_values), new_groups, strict=True):
-            doc_rows.purchase_line_id = line
+        if new_values:
+            existing = self.order_line
+            self.write({"order_line": [Command.create(vals) for vals in new_values]})
+            created = (self.order_line - existing).sorted("id")
+            for line, doc_rows in zip(created, new_groups, strict=True):
+                doc_rows.purchase_line_id = line
         rows.write({"state": "draft"})
         self._message_log(body=rows._commission_note_body())
         self._commission_subscribe(rows.user_id.partner_id)
@@ -130,7 +133,6 @@ class PurchaseOrder(models.Model):
             product.supplier_taxes_id._filter_taxes_by_company(self.company_id)
         )
         return {
-            "order_id": self.id,
             "product_id": product.id,
             "name": rows._commission_rfq_line_label(),
             "product_qty": 1.0,

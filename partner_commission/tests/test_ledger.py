@@ -326,6 +326,24 @@ class TestLedgerPayout(CommissionCommon):
         self.assertEqual(new.order_line.price_unit, 100.0)
         self.assertEqual(self.booked(invoice), 100.0, "nothing lost, nothing doubled")
 
+    def test_a_failing_referrer_does_not_stop_the_others(self):
+        other_company = self.setup_other_company()["company"]
+        product = self._make_product("Our commission", self.categ_all, 1)
+        broken_plan = self.plan.copy({"name": "Misconfigured", "product_id": product.id})
+        # later the product moves to another company: RFQ lines of this one refuse it
+        product.company_id = other_company
+        broken = self.referrer.copy({"name": "Broken reseller"})
+        broken.commission_plan_id = broken_plan
+        self.pay(self.make_invoice([(self.software, 1000, 1)], referrer=broken))
+        self.pay(self.make_invoice([(self.software, 2000, 1)]))
+        with self.assertLogs("odoo.addons.partner_commission.models.commission_line", "ERROR"):
+            self.payout()
+        self.assertEqual(self.commission_orders().amount_untaxed, 200.0)
+        self.assertFalse(self.commission_orders(broken))
+        rows = self.env["commission.line"].search([("referrer_id", "=", broken.id)])
+        self.assertEqual(rows.state, "to_pay", "kept for the next run")
+        self.assertIn("could not be put on a commission RFQ", broken.message_ids[0].body)
+
     def test_states_follow_the_rfq_and_its_bill(self):
         invoice = self.make_invoice([(self.software, 1000, 1)])
         self.pay(invoice)

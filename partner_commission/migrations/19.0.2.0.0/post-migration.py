@@ -2,8 +2,9 @@
 
 Version 1 rows were booked at payment and are kept as they are: their state (on draft RFQ,
 confirmed, billed, paid) stays, and they count as booked for the sync, so nothing is booked
-twice (their order line is filled in, as new rows have it). Their release date is their payment date. Rows of cancelled RFQs were lost for
-payment in version 1: they are to pay again, for the next payout run.
+twice (their order line is filled in, as new rows have it). Their release date is their
+payment date. Rows of cancelled RFQs were lost for payment in version 1: they are to pay
+again, for the next payout run.
 """
 
 
