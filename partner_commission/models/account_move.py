@@ -108,9 +108,7 @@ class AccountMove(models.Model):
 
     def _commission_sync(self):
         """Book the difference between these invoices' commission targets and what their
-        ledger holds; rows paid by these vendor bills follow their state. Each invoice is
-        written first, so that a concurrent transaction that syncs it too fails (and
-        retries) instead of booking twice."""
+        ledger holds; rows paid by these vendor bills follow their state."""
         invoices = self.filtered(lambda m: m.move_type == "out_invoice")
         bills = self - invoices
         if bills:
@@ -119,19 +117,9 @@ class AccountMove(models.Model):
             )._commission_follow_bills()
         if not invoices:
             return self.env["commission.line"]
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_move SET commission_sync_date = NOW() AT TIME ZONE 'UTC' "
-                "WHERE id IN %s",
-                tuple(invoices.ids),
-            )
-        )
-        invoices.invalidate_recordset(["commission_sync_date"])
-        return (
-            self.env["commission.line"]
-            .sudo()
-            ._commission_book("origin_move_id", invoices, invoices._commission_targets())
-        )
+        Ledger = self.env["commission.line"].sudo()
+        Ledger._commission_lock(invoices)
+        return Ledger._commission_book("origin_move_id", invoices, invoices._commission_targets())
 
     def _commission_targets(self):
         """Target ledger values of these invoices: for each product line and referrer, the

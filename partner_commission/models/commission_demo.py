@@ -151,6 +151,19 @@ class CommissionDemo(models.AbstractModel):
             }
         ).action_confirm()
         self.env.cr.flush()
+        self._demo_crons_tonight()
+
+    @api.model
+    def _demo_crons_tonight(self):
+        """The commission jobs run tonight, as daily jobs do, not when the demo server
+        starts: the demo keeps a row to pay and an RFQ for the schedule to confirm (the README
+        runs them by hand)."""
+        crons = self.env.ref("partner_commission.ir_cron_commission_payout") | self.env.ref(
+            "partner_commission.ir_cron_confirm_commission_orders"
+        )
+        self.env["ir.cron.trigger"].search([("cron_id", "in", crons.ids)]).unlink()
+        tonight = fields.Datetime.to_datetime(fields.Date.today()) + relativedelta(days=1, hours=2)
+        crons.write({"nextcall": tonight})
 
     # ------------------------------------------------------------
     # Steps of the story

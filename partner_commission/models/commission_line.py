@@ -187,11 +187,25 @@ class CommissionLine(models.Model):
             self.env[model].sudo().browse(ids).exists()._commission_sync()
 
     @api.model
+    def _commission_lock(self, documents):
+        """Write the documents' sync date before syncing them: a concurrent transaction that
+        syncs one of them too fails on that row (and Odoo retries it) instead of booking the
+        same difference twice."""
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET commission_sync_date = NOW() AT TIME ZONE 'UTC' WHERE id IN %s",
+                SQL.identifier(documents._table),
+                tuple(documents.ids),
+            )
+        )
+        documents.invalidate_recordset(["commission_sync_date"])
+
+    @api.model
     def _commission_book(self, doc_field, documents, targets):
         """Book the difference between ``targets`` and what is booked for ``documents``.
 
         :param doc_field: ``origin_move_id`` or ``lead_id``, the field naming the document
-        :param documents: the documents (locked by the caller)
+        :param documents: the documents (locked by the caller with ``_commission_lock``)
         :param targets: list of row values, one per source line and referrer (its ``amount``
             and ``base`` are the full target of that key), for these documents only
         :return: the new rows

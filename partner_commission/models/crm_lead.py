@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.tools import SQL
 
 # fields whose change can win, lose or reopen an opportunity, or change what it earns
 WON_FIELDS = {"stage_id", "active", "probability", "partner_assigned_id", "expected_revenue"}
@@ -42,23 +41,12 @@ class CrmLead(models.Model):
             self.env["commission.line"]._commission_sync_later(leads)
 
     def _commission_sync(self):
-        """Book the difference between these opportunities' targets and their ledger; each
-        opportunity is written first, so that two transactions never sync it at once."""
+        """Book the difference between these opportunities' targets and their ledger."""
         if not self:
             return self.env["commission.line"]
-        self.env.cr.execute(
-            SQL(
-                "UPDATE crm_lead SET commission_sync_date = NOW() AT TIME ZONE 'UTC' "
-                "WHERE id IN %s",
-                tuple(self.ids),
-            )
-        )
-        self.invalidate_recordset(["commission_sync_date"])
-        return (
-            self.env["commission.line"]
-            .sudo()
-            ._commission_book("lead_id", self, self._commission_targets())
-        )
+        Ledger = self.env["commission.line"].sudo()
+        Ledger._commission_lock(self)
+        return Ledger._commission_book("lead_id", self, self._commission_targets())
 
     def _commission_targets(self):
         """Target ledger values of won opportunities assigned to a partner on a plan
