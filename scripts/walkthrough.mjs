@@ -1,0 +1,115 @@
+// A new user's walk through the commission ledger on the demo (`make run`), in Chromium:
+// a referred sale paid in the browser, the payout job that follows, approvals, the reseller's
+// balance, the schedule run by hand. Prints what it sees; screenshots go to $OUT (default
+// /tmp/walkthrough). npm install --no-save playwright-core && node scripts/walkthrough.mjs
+import { mkdirSync } from "node:fs";
+import { chromium } from "playwright-core";
+
+const base = process.argv[2] || "http://localhost:8069";
+const out = process.env.OUT || "/tmp/walkthrough/";
+mkdirSync(out, { recursive: true });
+const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"],
+});
+const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+const page = await context.newPage();
+await page.goto(`${base}/web/login`);
+await page.fill("input[name=login]", "admin");
+await page.fill("input[name=password]", "admin");
+await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
+
+async function rpc(model, method, args, kwargs = {}) {
+    return page.evaluate(async ([model, method, args, kwargs]) => {
+        const response = await fetch(`/web/dataset/call_kw/${model}/${method}`, {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ jsonrpc: "2.0", method: "call",
+                params: { model, method, args, kwargs } }),
+        });
+        const data = await response.json();
+        if (data.error) throw new Error(JSON.stringify(data.error.data.message));
+        return data.result;
+    }, [model, method, args, kwargs]);
+}
+const ref = async (xmlid) => {
+    const [module, name] = xmlid.split(".");
+    return (await rpc("ir.model.data", "search_read",
+        [[["module", "=", module], ["name", "=", name]], ["res_id"]]))[0].res_id;
+};
+async function shot(name) {
+    await page.waitForTimeout(1500);
+    await page.screenshot({ path: `${out}${name}.png` });
+    console.log(`  screenshot ${out}${name}.png`);
+}
+const rows = (domain) => rpc("commission.line", "search_read", [domain,
+    ["kind", "state", "amount", "name", "purchase_order_id"]]);
+
+// 1. a quotation for Brightway's customer, confirmed and invoiced (as a salesperson does)
+const brightway = await ref("crm_partner_assign.res_partner_reseller_gold_demo");
+const [product] = await rpc("product.product", "read",
+    [[await ref("partner_commission.product_licence_demo")], ["id", "name"]]);
+const customer = await rpc("res.partner", "create", [{ name: "Walkthrough Customer Ltd", is_company: true }]);
+const order = await rpc("sale.order", "create", [{ partner_id: customer, referrer_id: brightway,
+    order_line: [[0, 0, { product_id: product.id, product_uom_qty: 2, price_unit: 1500 }]] }]);
+await rpc("sale.order", "action_confirm", [[order]]);
+const wizard = await rpc("sale.advance.payment.inv", "create",
+    [{ advance_payment_method: "delivered" }], { context: { active_model: "sale.order", active_ids: [order] } });
+await rpc("sale.advance.payment.inv", "create_invoices", [[wizard]],
+    { context: { active_model: "sale.order", active_ids: [order] } });
+const [{ invoice_ids: [invoice] }] = await rpc("sale.order", "read", [[order], ["invoice_ids"]]);
+await rpc("account.move", "action_post", [[invoice]]);
+console.log(`1. ${product.name} x2 at 1,500 invoiced to the referred customer, posted`);
+
+// 2. the invoice paid in the browser
+await page.goto(`${base}/odoo/action-account.action_move_out_invoice_type/${invoice}`);
+await page.waitForSelector(".o_form_view");
+await page.getByRole("button", { name: "Pay", exact: true }).click();
+await page.waitForSelector(".modal .o_form_view");
+await page.locator(".modal").getByRole("button", { name: "Create Payment" }).click();
+await page.waitForTimeout(2000);
+console.log("2. paid in the browser; ledger:", JSON.stringify(await rows([["origin_move_id", "=", invoice]])));
+await shot("invoice-paid");
+// 3. the payout job runs by itself right after the payment's commit
+let booked = [];
+for (let i = 0; i < 30; i++) {
+    booked = await rows([["origin_move_id", "=", invoice]]);
+    if (booked.length && booked.every((r) => r.state === "draft")) break;
+    await page.waitForTimeout(2000);
+}
+console.log("3. after the payout job:", JSON.stringify(booked));
+const rfq = booked[0] && booked[0].purchase_order_id;
+if (rfq) {
+    await page.goto(`${base}/odoo/action-partner_commission.purchase_order_action_commission/${rfq[0]}`);
+    await page.waitForSelector(".o_form_view");
+    await shot("commission-rfq");
+}
+// 4. approvals
+await page.goto(`${base}/odoo/action-partner_commission.commission_line_action_to_approve`);
+await page.waitForSelector(".o_list_view");
+await shot("commissions-to-approve");
+await page.locator("thead .o_list_record_selector input").check();
+await page.getByRole("button", { name: "Approve" }).click();
+await page.waitForTimeout(2000);
+console.log("4. approved:", JSON.stringify(await rows([["state", "=", "to_approve"]])), "left to approve");
+// 5. the reseller's balance and the ledger
+await page.goto(`${base}/odoo/action-crm_partner_assign.res_partner_action_partners/${brightway}`);
+await page.waitForSelector(".o_form_view");
+await shot("partner-balance");
+await page.goto(`${base}/odoo/action-partner_commission.commission_line_action_list`);
+await page.waitForSelector(".o_list_view");
+await shot("commission-ledger");
+// 6. the schedule run by hand (developer mode)
+const cron = await ref("partner_commission.ir_cron_confirm_commission_orders");
+const draftsBefore = await rpc("purchase.order", "search_read",
+    [[["purchase_type", "=", "commission"], ["state", "=", "draft"]], ["name", "date_order", "partner_id"]]);
+await page.goto(`${base}/odoo/action-base.ir_cron_act/${cron}?debug=1`);
+await page.waitForSelector(".o_form_view");
+await page.getByRole("button", { name: "Run Manually" }).click();
+await page.waitForTimeout(3000);
+const draftsAfter = await rpc("purchase.order", "search_read",
+    [[["purchase_type", "=", "commission"], ["state", "=", "draft"]], ["name"]]);
+console.log("6. schedule: drafts before", JSON.stringify(draftsBefore.map((o) => [o.name, o.date_order, o.partner_id[1]])),
+    "after", JSON.stringify(draftsAfter.map((o) => o.name)));
+await browser.close();
