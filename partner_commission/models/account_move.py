@@ -119,29 +119,32 @@ class AccountMove(models.Model):
             return self.env["commission.line"]
         Ledger = self.env["commission.line"].sudo()
         Ledger._commission_lock(invoices)
-        return Ledger._commission_book("origin_move_id", invoices, invoices._commission_targets())
+        booked = Ledger._commission_booked("origin_move_id", invoices)
+        targets = invoices._commission_targets(booked)
+        return Ledger._commission_book("origin_move_id", invoices, targets, booked)
 
-    def _commission_targets(self):
+    def _commission_targets(self, booked):
         """Target ledger values of these invoices: for each product line and referrer, the
         engine's commission (or, once booked, the rate booked on it), net of the posted
         credit notes valued at the origin's rates and never below zero, times the factor of
-        the plan's trigger."""
-        credit_notes = self.search(
-            [
-                ("reversed_entry_id", "in", self.ids),
-                ("move_type", "=", "out_refund"),
-                ("state", "=", "posted"),
-            ]
-        )
-        booked_rates = self._commission_booked_rates()
+        the plan's trigger.
+
+        :param booked: the rows booked so far for these invoices (``_commission_booked``)
+        """
+        booked_rates = {}  # (move line, referrer) -> first row booked on it
+        for row in booked.filtered(lambda r: r.kind in ("commission", "correction")):
+            if row.move_line_id:
+                booked_rates.setdefault((row.move_line_id.id, row.referrer_id.id), row)
+        settlements = self._commission_settlements()
         targets = []
-        invoices = self.with_context(commission_payments=self._commission_read_payments())
-        for invoice in invoices:
+        for invoice in self:
+            payments, refunds = settlements[invoice.id]
             contexts = invoice._commission_line_contexts()
-            factors, date = invoice._commission_factors({ctx[1].id for ctx in contexts.values()})
+            factors, date = invoice._commission_factors(
+                {ctx[1].id for ctx in contexts.values()}, payments, refunds
+            )
             if not any(factors.values()):
                 continue  # nothing earned now: the target is zero (what was booked reverses)
-            refunds = credit_notes.filtered(lambda m, inv=invoice: m.reversed_entry_id == inv)
             values = invoice._commission_full_values(contexts, booked_rates)
             values += invoice._commission_refund_values(refunds, values)
             currency = invoice.currency_id
@@ -158,26 +161,41 @@ class AccountMove(models.Model):
                 targets.append(vals)
         return targets
 
-    def _commission_booked_rates(self):
-        """{(move line id, referrer id): first row booked on it} for these invoices: later
-        corrections and clawbacks use the rate, plan and rule booked then."""
-        rows = (
-            self.env["commission.line"]
-            .sudo()
-            .search_fetch(
-                [
-                    ("origin_move_id", "in", self.ids),
-                    ("kind", "in", ("commission", "correction")),
-                    ("move_line_id", "!=", False),
-                ],
-                ["move_line_id", "referrer_id", "rate", "plan_id", "rule_id"],
-                order="id",
+    def _commission_settlements(self):
+        """{invoice id: (payments, credit notes)} in one query: the amounts reconciled with
+        each invoice's receivable [(amount in invoice currency, date, counterpart move type,
+        counterpart's origin id)], and its posted credit notes."""
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.move_id, part.debit_amount_currency, counterpart.date,
+                       move.move_type, move.reversed_entry_id, NULL
+                  FROM account_partial_reconcile part
+                  JOIN account_move_line line ON line.id = part.debit_move_id
+                  JOIN account_move_line counterpart ON counterpart.id = part.credit_move_id
+                  JOIN account_move move ON move.id = counterpart.move_id
+                 WHERE line.move_id IN %(ids)s AND line.display_type = 'payment_term'
+                 UNION ALL
+                SELECT reversed_entry_id, NULL, NULL, NULL, NULL, id
+                  FROM account_move
+                 WHERE reversed_entry_id IN %(ids)s AND move_type = 'out_refund'
+                   AND state = 'posted'
+                """,
+                ids=tuple(self.ids),
             )
         )
-        booked = {}
-        for row in rows:
-            booked.setdefault((row.move_line_id.id, row.referrer_id.id), row)
-        return booked
+        payments = {move_id: [] for move_id in self.ids}
+        refund_ids = {move_id: [] for move_id in self.ids}
+        for move_id, amount, date, move_type, origin_id, refund_id in rows:
+            if refund_id:
+                refund_ids[move_id].append(refund_id)
+            else:
+                payments[move_id].append((amount, date, move_type, origin_id))
+        refunds = self.browse(rid for ids in refund_ids.values() for rid in ids)
+        return {
+            move_id: (payments[move_id], refunds.browse(refund_ids[move_id]))
+            for move_id in self.ids
+        }
 
     def _commission_line_contexts(self):
         """{invoice line: (referrer, plan, pricelist, order line)} of the lines that can earn
@@ -355,8 +373,9 @@ class AccountMove(models.Model):
                 self.env["commission.plan"]._scale_amounts(claws, -earned, self.currency_id)
         return values
 
-    def _commission_factors(self, plan_ids):
-        """({plan id: share of the commission earned now}, accrual date) for this invoice."""
+    def _commission_factors(self, plan_ids, payments, refunds):
+        """({plan id: share of the commission earned now}, accrual date) for this invoice,
+        given its ``payments`` and ``refunds`` (``_commission_settlements``)."""
         self.ensure_one()
         plans = self.env["commission.plan"].browse(plan_ids)
         posted = self.state == "posted"
@@ -369,68 +388,26 @@ class AccountMove(models.Model):
                 factors[plan.id] = 1.0 if paid else 0.0
             elif plan.trigger == "payment":
                 if payment_share is None:
-                    payment_share = 1.0 if paid else self._commission_paid_share()
+                    payment_share = 1.0 if paid else self._commission_paid_share(payments, refunds)
                 factors[plan.id] = payment_share
         if any(plan.trigger in ("paid", "payment") for plan in plans) and (paid or payment_share):
-            date = self._commission_payment_date() or date
+            dates = [
+                date for _amount, date, move_type, _origin in payments if move_type != "out_refund"
+            ]
+            date = max(dates) if dates else date
         return factors, date or fields.Date.context_today(self)
 
-    def _commission_payments(self):
-        """[(amount in invoice currency, date, counterpart move type, its origin id)]
-        reconciled with this invoice's receivable, read for all the invoices of the sync in
-        one query."""
-        self.ensure_one()
-        cache = self.env.context.get("commission_payments")
-        if cache is None or self.id not in cache:
-            cache = self._commission_read_payments()
-        return cache.get(self.id, [])
-
-    def _commission_read_payments(self):
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT line.move_id, part.debit_amount_currency, counterpart.date,
-                       move.move_type, move.reversed_entry_id
-                  FROM account_partial_reconcile part
-                  JOIN account_move_line line ON line.id = part.debit_move_id
-                  JOIN account_move_line counterpart ON counterpart.id = part.credit_move_id
-                  JOIN account_move move ON move.id = counterpart.move_id
-                 WHERE line.move_id IN %s AND line.display_type = 'payment_term'
-                """,
-                tuple(self.ids),
-            )
-        )
-        payments = {move_id: [] for move_id in self.ids}
-        for move_id, *payment in rows:
-            payments[move_id].append(tuple(payment))
-        return payments
-
-    def _commission_paid_share(self):
+    def _commission_paid_share(self, payments, refunds):
         """Share of this invoice (net of its credit notes) that its payments settled."""
         if self.state != "posted":
             return 0.0
         refunded = paid = 0.0
-        for amount, _date, move_type, origin_id in self._commission_payments():
+        for amount, _date, move_type, origin_id in payments:
             if move_type == "out_refund" and origin_id == self.id:
                 refunded += amount
             else:
                 paid += amount
-        refunds = self.search(
-            [
-                ("reversed_entry_id", "=", self.id),
-                ("move_type", "=", "out_refund"),
-                ("state", "=", "posted"),
-            ]
-        )
         net = self.amount_total - max(refunded, sum(refunds.mapped("amount_total")))
         if self.currency_id.compare_amounts(net, 0) <= 0:
             return 0.0
         return min(1.0, max(0.0, paid / net))
-
-    def _commission_payment_date(self):
-        dates = [
-            date
-            for _amount, date, move_type, _origin_id in self._commission_payments()
-            if move_type != "out_refund"
-        ]
-        return max(dates) if dates else None

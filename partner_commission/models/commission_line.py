@@ -130,7 +130,6 @@ class CommissionLine(models.Model):
         default="to_pay",
         readonly=True,
         index=True,
-        tracking=True,
     )
 
     # ------------------------------------------------------------
@@ -201,20 +200,38 @@ class CommissionLine(models.Model):
         documents.invalidate_recordset(["commission_sync_date"])
 
     @api.model
-    def _commission_book(self, doc_field, documents, targets):
+    def _commission_booked(self, doc_field, documents):
+        """The rows booked so far for these documents (what their targets compare to)."""
+        return self.search_fetch(
+            [(doc_field, "in", documents.ids), ("kind", "in", BOOKING_KINDS)],
+            [
+                doc_field,
+                *ROW_KEY_FIELDS,
+                "amount",
+                "base",
+                "state",
+                "date_release",
+                "kind",
+                "rate",
+                "plan_id",
+                "rule_id",
+            ],  # fmt: skip
+            order="id",
+        )
+
+    @api.model
+    def _commission_book(self, doc_field, documents, targets, booked=None):
         """Book the difference between ``targets`` and what is booked for ``documents``.
 
         :param doc_field: ``origin_move_id`` or ``lead_id``, the field naming the document
         :param documents: the documents (locked by the caller with ``_commission_lock``)
         :param targets: list of row values, one per source line and referrer (its ``amount``
             and ``base`` are the full target of that key), for these documents only
+        :param booked: the documents' rows (``_commission_booked``), when already read
         :return: the new rows
         """
-        booked = self.search_fetch(
-            [(doc_field, "in", documents.ids), ("kind", "in", BOOKING_KINDS)],
-            [doc_field, *ROW_KEY_FIELDS, "amount", "base", "state", "date_release", "kind"],
-            order="id",
-        )
+        if booked is None:
+            booked = self._commission_booked(doc_field, documents)
         rows_by_key = defaultdict(lambda: self.browse())
         rows_by_doc = booked.grouped(doc_field)
         for row in booked:

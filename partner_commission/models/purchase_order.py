@@ -113,14 +113,13 @@ class PurchaseOrder(models.Model):
                     "name": all_rows._commission_rfq_line_label(),
                 }
             )
-            doc_rows.purchase_line_id = line
+            doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
         if new_values:
             existing = self.order_line
             self.write({"order_line": [Command.create(vals) for vals in new_values]})
             created = (self.order_line - existing).sorted("id")
             for line, doc_rows in zip(created, new_groups, strict=True):
-                doc_rows.purchase_line_id = line
-        rows.write({"state": "draft"})
+                doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
         self._message_log(body=rows._commission_note_body())
         self._commission_subscribe(rows.user_id.partner_id)
 
