@@ -630,6 +630,16 @@ class Bench:
                 f" {r['ours']['ratio']:6.3f} {r['ours_oca']:9.2f}"
                 f" {r['oca']['pay_added_q']:16.1f} {r['ours']['pay_added_q']:6.1f}"
             )
+        first, last = min(results), max(results)
+        if first != last:
+            out.append(
+                f"queries added per payment request (cold cache), L={first} -> L={last}: "
+                + ", ".join(
+                    f"{LABELS[side]} {results[first][side]['pay_added_q']:.1f} -> "
+                    f"{results[last][side]['pay_added_q']:.1f}"
+                    for side in ("oca", "ours")
+                )
+            )
         out.append(
             "targets: ours <= 0.5 x OCA's extra at 10 and 50 lines; <= 15 queries added per "
             "payment request, the same at 1 and 50 lines"
