@@ -11,6 +11,7 @@
 #                 set PGHOST to use an existing PostgreSQL server; without it the scripts
 #                 start a private cluster under .data/pg (port PGPORT, default 5439)
 #   RESELLERS_DATA  folder for the private cluster, filestore and logs (default: .data)
+#   EXTRA_ADDONS_PATH  more addons folders (comma-separated), put after the checkout
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA_DIR=${RESELLERS_DATA:-$REPO/.data}
@@ -104,7 +105,7 @@ odoo_opts() {
     addons=$(odoo_addons_dir)
     ODOO_OPTS=(
         --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER"
-        --addons-path="${addons:+$addons,}$REPO"
+        --addons-path="${addons:+$addons,}$REPO${EXTRA_ADDONS_PATH:+,$EXTRA_ADDONS_PATH}"
         --data-dir="$DATA_DIR/filestore" --http-interface=127.0.0.1
     )
     [ -n "${PGPASSWORD:-}" ] && ODOO_OPTS+=(--db_password="$PGPASSWORD")
