@@ -215,7 +215,7 @@ class CommissionLine(models.Model):
                 "rate",
                 "plan_id",
                 "rule_id",
-            ],  # fmt: skip
+            ],
             order="id",
         )
 
@@ -312,9 +312,6 @@ class CommissionLine(models.Model):
         )
         plans = {plan.id: plan for plan in plans}
         held = [r.date_release for r in booked if r.state == "pending" and r.date_release]
-        held += [
-            v["date_release"] for v in values if v.get("state") == "pending" and v["amount"] > 0
-        ]
         awaiting = any(r.state == "to_approve" for r in booked)
         for vals in sorted(values, key=lambda v: v["amount"] < 0):
             if vals.get("state") == "cancel":

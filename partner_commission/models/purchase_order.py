@@ -2,6 +2,7 @@ import logging
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
+from odoo.exceptions import UserError
 
 _logger = logging.getLogger(__name__)
 
@@ -92,34 +93,39 @@ class PurchaseOrder(models.Model):
         draft RFQ: one line per source document (a document's later rows join its line),
         one chatter note listing the documents, the salespeople as followers."""
         self.ensure_one()
-        lines_by_doc = {
-            row_key: line
-            for line in self.order_line
-            for row_key in {r._commission_document_key() for r in line.commission_line_ids}
-        }
-        new_values, new_groups, updates = [], [], []
+        # the lines of this run's documents only: the cost does not grow with the RFQ
+        on_order = (
+            self.env["commission.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("purchase_order_id", "=", self.id),
+                    "|",
+                    ("origin_move_id", "in", rows.origin_move_id.ids),
+                    ("lead_id", "in", rows.lead_id.ids),
+                ],
+                ["origin_move_id", "lead_id", "purchase_line_id"],
+            )
+        )
+        lines_by_doc = {row._commission_document_key(): row.purchase_line_id for row in on_order}
+        new_values, new_groups = [], []
         for key, doc_rows in rows.grouped(lambda r: r._commission_document_key()).items():
-            line = lines_by_doc.get(key) if key[0] != "commission.line" else None
+            line = lines_by_doc.get(key)
             if line:
-                updates.append((line, doc_rows))
+                all_rows = line.commission_line_ids | doc_rows
+                line.write(
+                    {
+                        "price_unit": sum(all_rows.mapped("amount")),
+                        "name": all_rows._commission_rfq_line_label(),
+                    }
+                )
+                doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
             else:
                 new_values.append(self._commission_line_values(doc_rows))
                 new_groups.append(doc_rows)
-        for line, doc_rows in updates:
-            all_rows = line.commission_line_ids | doc_rows
-            line.write(
-                {
-                    "price_unit": sum(all_rows.mapped("amount")),
-                    "name": all_rows._commission_rfq_line_label(),
-                }
-            )
+        lines = self.env["purchase.order.line"].sudo().create(new_values)
+        for line, doc_rows in zip(lines, new_groups, strict=True):
             doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
-        if new_values:
-            existing = self.order_line
-            self.write({"order_line": [Command.create(vals) for vals in new_values]})
-            created = (self.order_line - existing).sorted("id")
-            for line, doc_rows in zip(created, new_groups, strict=True):
-                doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
         self._message_log(body=rows._commission_note_body())
         self._commission_subscribe(rows.user_id.partner_id)
 
@@ -127,11 +133,24 @@ class PurchaseOrder(models.Model):
         product = rows.plan_id[:1].product_id or self.env.ref(
             "partner_commission.product_commission"
         )
+        if product.company_id and product.company_id != self.company_id:
+            raise UserError(
+                self.env._(
+                    "The commission product %(product)s belongs to the company %(company)s: "
+                    "it cannot pay commissions of %(ours)s. Choose another product on the "
+                    "plan %(plan)s.",
+                    product=product.display_name,
+                    company=product.company_id.name,
+                    ours=self.company_id.name,
+                    plan=rows.plan_id[:1].name or "",
+                )
+            )
         product = product.with_company(self.company_id)
         taxes = self.fiscal_position_id.map_tax(
             product.supplier_taxes_id._filter_taxes_by_company(self.company_id)
         )
         return {
+            "order_id": self.id,
             "product_id": product.id,
             "name": rows._commission_rfq_line_label(),
             "product_qty": 1.0,

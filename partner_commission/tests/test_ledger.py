@@ -343,6 +343,7 @@ class TestLedgerPayout(CommissionCommon):
         rows = self.env["commission.line"].search([("referrer_id", "=", broken.id)])
         self.assertEqual(rows.state, "to_pay", "kept for the next run")
         self.assertIn("could not be put on a commission RFQ", broken.message_ids[0].body)
+        self.assertIn("cannot pay commissions", broken.message_ids[0].body)
 
     def test_states_follow_the_rfq_and_its_bill(self):
         invoice = self.make_invoice([(self.software, 1000, 1)])
