@@ -164,8 +164,18 @@ class CommissionPlan(models.Model):
         self.ensure_one()
         result = {}
         per_rule = defaultdict(list)
+        # lines of one category (and of a product no rule names) match the same rule
+        named = set(self.commission_rule_ids.product_id.ids)
+        matched = {}
         for line in lines:
-            rule = self._match_rule(line["product"], line.get("pricelist"))
+            product, pricelist = line["product"], line.get("pricelist")
+            key = (
+                product.id if product.id in named else ("categ", product.categ_id.id),
+                pricelist.id if pricelist else False,
+            )
+            if key not in matched:
+                matched[key] = self._match_rule(product, pricelist)
+            rule = matched[key]
             if not rule or not rule.rate:
                 continue
             amount = currency.round(line["base"] * rule.rate / 100.0)
