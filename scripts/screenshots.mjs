@@ -50,6 +50,8 @@ const shots = JSON.parse(process.env.SHOTS || "null") || [
     ["admin", "admin", "/odoo/action-partner_commission.commission_plan_action/{partner_commission.commission_plan_gold_demo}", "commission-plan", ".o_form_view"],
     ["admin", "admin", "/odoo/action-partner_commission.commission_line_action", "commission-analysis", ".o_pivot, .o_graph_view, .o_list_view"],
     ["admin", "admin", "/odoo/action-partner_commission.purchase_order_action_commission", "commission-rfqs", ".o_list_view"],
+    ["admin", "admin", "/odoo/action-partner_commission.commission_line_action_list", "commission-ledger", ".o_list_view"],
+    ["admin", "admin", "/odoo/action-partner_commission.commission_line_action_to_approve", "commissions-to-approve", ".o_list_view"],
     ["portal.gold@example.com", "portal", "/my", "portal-home", ".o_portal_my_home"],
     ["portal.gold@example.com", "portal", "/my/leads", "portal-leads", "table"],
     ["portal.gold@example.com", "portal", "/my/opportunities", "portal-opportunities", "table"],
