@@ -66,7 +66,11 @@ class CommissionRule(models.Model):
     @api.depends("category_id", "product_id", "pricelist_id", "rate")
     def _compute_display_name(self):
         for rule in self:
-            target = rule.product_id.display_name or rule.category_id.display_name or ""
+            target = (
+                rule.product_id.display_name
+                or rule.category_id.display_name
+                or self.env._("Any product")
+            )
             if rule.pricelist_id:
                 target = f"{target} ({rule.pricelist_id.display_name})"
             rule.display_name = f"{target}: {rule.rate:g} %"

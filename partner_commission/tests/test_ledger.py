@@ -540,6 +540,7 @@ class TestLedgerWonDeals(CommissionCommon):
         lead.action_set_won()
         self.sync()
         self.assertEqual(sum(lead.commission_line_ids.mapped("amount")), 400.0)
+        self.assertIn("Any product", won_plan.commission_rule_ids.display_name)
         self.payout()
         order = self.commission_orders()
         self.assertIn("Big deal", order.order_line.name)
