@@ -117,4 +117,48 @@ const draftsAfter = await rpc("purchase.order", "search_read",
     [[["purchase_type", "=", "commission"], ["state", "=", "draft"]], ["name"]]);
 console.log("6. schedule: drafts before", JSON.stringify(draftsBefore.map((o) => [o.name, o.date_order, o.partner_id[1]])),
     "after", JSON.stringify(draftsAfter.map((o) => o.name)));
+
+// 7. a partial payment on a plan paid on each payment (Polder Digital's)
+const polder = await ref("crm_partner_assign.res_partner_reseller_nl_demo");
+const order2 = await rpc("sale.order", "create", [{ partner_id: customer, referrer_id: polder,
+    order_line: [[0, 0, { product_id: product.id, product_uom_qty: 1, price_unit: 2000, tax_ids: [[5]] }]] }]);
+await rpc("sale.order", "action_confirm", [[order2]]);
+const wizard2 = await rpc("sale.advance.payment.inv", "create",
+    [{ advance_payment_method: "delivered" }], { context: { active_model: "sale.order", active_ids: [order2] } });
+await rpc("sale.advance.payment.inv", "create_invoices", [[wizard2]],
+    { context: { active_model: "sale.order", active_ids: [order2] } });
+const [{ invoice_ids: [invoice2] }] = await rpc("sale.order", "read", [[order2], ["invoice_ids"]]);
+await rpc("account.move", "action_post", [[invoice2]]);
+await page.goto(`${base}/odoo/action-account.action_move_out_invoice_type/${invoice2}`);
+await page.waitForSelector(".o_form_view");
+await page.getByRole("button", { name: "Pay", exact: true }).click();
+await page.waitForSelector(".modal .o_form_view");
+await page.locator(".modal div[name=amount] input").fill("500");
+await page.locator(".modal").getByRole("button", { name: "Create Payment" }).click();
+await page.waitForTimeout(2000);
+console.log("7. 500 of 2,000 paid on a per-payment plan; ledger:",
+    JSON.stringify((await rows([["origin_move_id", "=", invoice2]])).map((r) => [r.kind, r.amount, r.state, r.name])));
+// 8. the payment bounces: reset to draft from the payment
+const [{ matched_payment_ids: payments }] = await rpc("account.move", "read", [[invoice2], ["matched_payment_ids"]]);
+await page.goto(`${base}/odoo/action-account.action_account_payments/${payments[0]}`);
+await page.waitForSelector(".o_form_view");
+await page.getByRole("button", { name: "Reset to Draft" }).click();
+await page.waitForTimeout(1500);
+await page.getByRole("button", { name: "Cancel", exact: true }).click();
+await page.waitForTimeout(2000);
+const [{ payment_state: state2 }] = await rpc("account.move", "read", [[invoice2], ["payment_state"]]);
+console.log(`8. payment reset to draft and cancelled (invoice ${state2}); ledger:`,
+    JSON.stringify((await rows([["origin_move_id", "=", invoice2]])).map((r) => [r.kind, r.amount, r.state])));
+// 9. a credit note of the first (paid) invoice
+await page.goto(`${base}/odoo/action-account.action_move_out_invoice_type/${invoice}`);
+await page.waitForSelector(".o_form_view");
+await page.getByRole("button", { name: "Credit Note" }).click();
+await page.waitForSelector(".modal .o_form_view");
+await page.locator(".modal").getByRole("button", { name: "Reverse", exact: true }).click();
+await page.waitForSelector(".o_form_view .o_statusbar_status");
+await page.getByRole("button", { name: "Confirm", exact: true }).click();
+await page.waitForTimeout(2500);
+console.log("9. credit note posted; ledger of the invoice:",
+    JSON.stringify((await rows([["origin_move_id", "=", invoice]])).map((r) => [r.kind, r.amount, r.state])));
+await shot("credit-note");
 await browser.close();
