@@ -51,15 +51,20 @@ const brightway = await ref("crm_partner_assign.res_partner_reseller_gold_demo")
 const [product] = await rpc("product.product", "read",
     [[await ref("partner_commission.product_licence_demo")], ["id", "name"]]);
 const customer = await rpc("res.partner", "create", [{ name: "Walkthrough Customer Ltd", is_company: true }]);
-const order = await rpc("sale.order", "create", [{ partner_id: customer, referrer_id: brightway,
-    order_line: [[0, 0, { product_id: product.id, product_uom_qty: 2, price_unit: 1500 }]] }]);
-await rpc("sale.order", "action_confirm", [[order]]);
-const wizard = await rpc("sale.advance.payment.inv", "create",
-    [{ advance_payment_method: "delivered" }], { context: { active_model: "sale.order", active_ids: [order] } });
-await rpc("sale.advance.payment.inv", "create_invoices", [[wizard]],
-    { context: { active_model: "sale.order", active_ids: [order] } });
-const [{ invoice_ids: [invoice] }] = await rpc("sale.order", "read", [[order], ["invoice_ids"]]);
-await rpc("account.move", "action_post", [[invoice]]);
+async function sellAndInvoice(referrer, qty, price) {
+    // a quotation confirmed and invoiced, as a salesperson does, then the invoice posted
+    const order = await rpc("sale.order", "create", [{ partner_id: customer, referrer_id: referrer,
+        order_line: [[0, 0, { product_id: product.id, product_uom_qty: qty, price_unit: price }]] }]);
+    await rpc("sale.order", "action_confirm", [[order]]);
+    const context = { active_model: "sale.order", active_ids: [order] };
+    const wizard = await rpc("sale.advance.payment.inv", "create",
+        [{ advance_payment_method: "delivered" }], { context });
+    await rpc("sale.advance.payment.inv", "create_invoices", [[wizard]], { context });
+    const [{ invoice_ids: [move] }] = await rpc("sale.order", "read", [[order], ["invoice_ids"]]);
+    await rpc("account.move", "action_post", [[move]]);
+    return move;
+}
+const invoice = await sellAndInvoice(brightway, 2, 1500);
 console.log(`1. ${product.name} x2 at 1,500 invoiced to the referred customer, posted`);
 
 // 2. the invoice paid in the browser
@@ -120,15 +125,7 @@ console.log("6. schedule: drafts before", JSON.stringify(draftsBefore.map((o) =>
 
 // 7. a partial payment on a plan paid on each payment (Polder Digital's)
 const polder = await ref("crm_partner_assign.res_partner_reseller_nl_demo");
-const order2 = await rpc("sale.order", "create", [{ partner_id: customer, referrer_id: polder,
-    order_line: [[0, 0, { product_id: product.id, product_uom_qty: 1, price_unit: 2000, tax_ids: [[5]] }]] }]);
-await rpc("sale.order", "action_confirm", [[order2]]);
-const wizard2 = await rpc("sale.advance.payment.inv", "create",
-    [{ advance_payment_method: "delivered" }], { context: { active_model: "sale.order", active_ids: [order2] } });
-await rpc("sale.advance.payment.inv", "create_invoices", [[wizard2]],
-    { context: { active_model: "sale.order", active_ids: [order2] } });
-const [{ invoice_ids: [invoice2] }] = await rpc("sale.order", "read", [[order2], ["invoice_ids"]]);
-await rpc("account.move", "action_post", [[invoice2]]);
+const invoice2 = await sellAndInvoice(polder, 1, 2000);
 await page.goto(`${base}/odoo/action-account.action_move_out_invoice_type/${invoice2}`);
 await page.waitForSelector(".o_form_view");
 await page.getByRole("button", { name: "Pay", exact: true }).click();
