@@ -470,7 +470,6 @@ class CommissionLine(models.Model):
                 error=str(error),
             )
         )
-        # rows of a referrer that a concurrent run holds are simply left for the next run
 
     @api.model
     def _commission_payout_group(self, referrer, company, currency):
