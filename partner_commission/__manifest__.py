@@ -3,7 +3,7 @@
     "name": "Partner Commissions (Resellers)",
     "summary": "Commission plans for resellers: RFQs generated on paid invoices, "
     "scheduled confirmation, clawback on refunds, analysis",
-    "version": "19.0.2.0.0",
+    "version": "19.0.3.0.0",
     "category": "Sales/Commissions",
     "license": "LGPL-3",
     "author": "Resellers Suite contributors",

@@ -1,6 +1,7 @@
 from . import commission_plan
 from . import commission_demo
 from . import commission_rule
+from . import commission_rule_tier
 from . import commission_line
 from . import res_company
 from . import res_config_settings

@@ -145,7 +145,9 @@ class AccountMove(models.Model):
             )
             if not any(factors.values()):
                 continue  # nothing earned now: the target is zero (what was booked reverses)
-            values = invoice._commission_full_values(contexts, booked_rates)
+            net = invoice._commission_net_ratio(contexts, refunds)
+            shares = {plan_id: factor * net for plan_id, factor in factors.items()}
+            values = invoice._commission_full_values(contexts, booked_rates, date, shares)
             values += invoice._commission_refund_values(refunds, values)
             currency = invoice.currency_id
             for vals in values:
@@ -160,6 +162,18 @@ class AccountMove(models.Model):
                     )
                 targets.append(vals)
         return targets
+
+    def _commission_net_ratio(self, contexts, refunds):
+        """Share of the commissionable base of this invoice that its credit notes leave."""
+        gross = sum(line.price_subtotal for line in contexts)
+        if not refunds or not gross:
+            return 1.0
+        refunded = sum(
+            refunds.invoice_line_ids.filtered(lambda il: il.display_type == "product").mapped(
+                "price_subtotal"
+            )
+        )
+        return max(0.0, 1.0 - refunded / gross)
 
     def _commission_settlements(self):
         """{invoice id: (payments, credit notes)} in one query: the amounts reconciled with
@@ -214,49 +228,82 @@ class AccountMove(models.Model):
                 referrer = self.referrer_id
                 plan = referrer.commission_plan_id
                 pricelist = self.env["product.pricelist"]
+            plan = plan._commission_in_simulation()
             if plan.company_id and plan.company_id != self.company_id:
                 continue
             if referrer and plan and plan.trigger != "won":
                 contexts[line] = (referrer, plan, pricelist, sale_line)
         return contexts
 
-    def _commission_full_values(self, contexts, booked_rates):
-        """Row values of this invoice's lines at full commission (factor 1): the rate booked
-        on a line once it has rows, else the plan's engine (caps per rule per invoice)."""
+    def _commission_full_values(self, contexts, booked_rates, accrual_date, shares):
+        """Row values of this invoice's lines at full commission (factor 1): the plan's
+        engine per referrer and plan (caps per rule per invoice, tiers and period caps in the
+        period of ``accrual_date``), except that a line keeps the rate booked on it once it
+        has rows (unless its rule's tiers follow the whole period). ``shares``: {plan id:
+        the share of the base that counts in the attainment now (trigger factor, net of
+        credit notes)}."""
         self.ensure_one()
         date = self.invoice_date or fields.Date.context_today(self)
-        groups = defaultdict(list)  # (plan, pricelist) -> engine lines
+        groups = defaultdict(list)  # (referrer, plan) -> engine lines
         values = []
         for line, (referrer, plan, pricelist, sale_line) in contexts.items():
-            booked = booked_rates.get((line.id, referrer.id))
-            if booked:
-                values.append(
-                    self._commission_row_values(
-                        line, referrer, booked.plan_id, sale_line, booked.rule_id, booked.rate
-                    )
-                )
-            elif sale_line.is_downpayment:
-                rate = self._commission_down_payment_rate(sale_line)
+            if sale_line.is_downpayment:
+                booked = booked_rates.get((line.id, referrer.id))
+                rate = booked.rate if booked else self._commission_down_payment_rate(sale_line)
                 values.append(
                     self._commission_row_values(line, referrer, plan, sale_line, None, rate)
                 )
             elif line.product_id:
-                groups[plan, pricelist].append(
+                order = sale_line.order_id
+                groups[referrer, plan].append(
                     {
                         "key": line,
                         "product": line.product_id,
                         "pricelist": pricelist,
                         "base": line.price_subtotal,
+                        "quantity": line.quantity,
+                        "partner": self.commercial_partner_id,
+                        "team": order.team_id or self.team_id,
+                        "template": order.sale_order_template_id,
                     }  # fmt: skip
                 )
-        for (plan, _pricelist), lines in groups.items():
-            result = plan._compute_commission(lines, self.currency_id, self.company_id, date)
-            for line, res in result.items():
-                referrer, plan, _pricelist, sale_line = contexts[line]
-                rate = 100.0 * res["amount"] / res["base"] if res["base"] else res["rate"]
-                values.append(
-                    self._commission_row_values(line, referrer, plan, sale_line, res["rule"], rate)
-                )
+        for (referrer, plan), lines in groups.items():
+            attainment, period_amounts = plan._commission_period_figures(
+                referrer, accrual_date, self.company_id, ("origin_move_id", "!=", self.id)
+            )
+            result = plan._compute_commission(
+                lines,
+                self.currency_id,
+                self.company_id,
+                date,
+                referrer,
+                attainment,
+                period_amounts,
+                share=shares.get(plan.id, 1.0),
+            )
+            for item in lines:
+                line = item["key"]
+                sale_line = contexts[line][3]
+                booked = booked_rates.get((line.id, referrer.id))
+                res = result.get(line)
+                if booked and not (res and res["rule"]._commission_is_whole_tier()):
+                    values.append(
+                        self._commission_row_values(
+                            line, referrer, booked.plan_id, sale_line, booked.rule_id, booked.rate
+                        )
+                    )
+                elif res:
+                    values.append(
+                        self._commission_row_values(
+                            line,
+                            referrer,
+                            plan,
+                            sale_line,
+                            res["rule"],
+                            res["rate"],
+                            explanation=res["explanation"],
+                        )  # fmt: skip
+                    )
         return [v for v in values if v["rate"]]
 
     def _commission_down_payment_rate(self, sale_line):
@@ -284,18 +331,20 @@ class AccountMove(models.Model):
             return 0.0
         return 100.0 * order.commission / order.amount_untaxed
 
-    def _commission_row_values(self, line, referrer, plan, sale_line, rule, rate, kind=None):
+    def _commission_row_values(
+        self, line, referrer, plan, sale_line, rule, rate, kind=None, explanation=None
+    ):
         """Row values of one line at full commission: base × rate."""
         move = line.move_id
         currency = move.currency_id
         base = line.price_subtotal * (-1 if kind == "clawback" else 1)
         amount = currency.round(base * rate / 100.0)
         rule = rule or self.env["commission.rule"]
-        explanation = self.env._(
+        explanation = explanation or self.env._(
             "%(rate)s %% of %(base)s: %(what)s (%(plan)s)",
             rate=f"{rate:.4g}",
             base=currency.format(base),
-            what=rule.display_name.split(":")[0] if rule else line.name or "",
+            what=rule._condition_label() if rule else line.name or "",
             plan=plan.name,
         )
         return {

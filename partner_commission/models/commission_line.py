@@ -271,7 +271,55 @@ class CommissionLine(models.Model):
         rows = self.create(values)
         if any(row.state == "to_pay" for row in rows):
             self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+        rows._commission_true_up_peers()
         return rows
+
+    def _commission_true_up_peers(self):
+        """When these new rows move a referrer's attainment across a tier threshold of a
+        rule that pays the whole period at the rate reached, the period's other documents
+        are synced again: each gets a true-up row (confirmed RFQs are never touched)."""
+        rows = self.filtered(
+            lambda r: (
+                r.base
+                and any(rule._commission_is_whole_tier() for rule in r.plan_id.commission_rule_ids)
+            )
+        )
+        Ledger = self.env["commission.line"].sudo()
+        for (referrer, plan, company), group in rows.grouped(
+            lambda r: (r.referrer_id, r.plan_id, r.company_id)
+        ).items():
+            rules = plan.commission_rule_ids.filtered(lambda rule: rule._commission_is_whole_tier())
+            for period_start, period_rows in group.grouped(
+                lambda r, plan=plan: plan._commission_period(r.date)[0]
+            ).items():
+                after, _amounts = plan._commission_period_figures(referrer, period_start, company)
+                moved = sum(
+                    row.currency_id._convert(row.base, company.currency_id, company, row.date)
+                    for row in period_rows
+                )
+                before = after - moved
+                if all(
+                    rule._commission_band_index(before) == rule._commission_band_index(after)
+                    for rule in rules
+                ):
+                    continue
+                start, end = plan._commission_period(period_start)
+                peers = Ledger.search(
+                    [
+                        ("referrer_id", "=", referrer.id),
+                        ("plan_id", "=", plan.id),
+                        ("date", ">=", start),
+                        ("date", "<=", end),
+                        ("kind", "in", BOOKING_KINDS),
+                    ]
+                )
+                documents = (
+                    peers.origin_move_id - period_rows.origin_move_id,
+                    peers.lead_id - period_rows.lead_id,
+                )
+                for docs in documents:
+                    if docs:
+                        self._commission_sync_later(docs)
 
     @api.model
     def _commission_row_key(self, row, doc_field):
@@ -300,6 +348,17 @@ class CommissionLine(models.Model):
         if rows and diff < 0 and vals.get("kind") != "clawback":
             # a reduction is dated the day it happens (a payment removed, a reset to draft)
             vals["date"] = fields.Date.context_today(self)
+        earlier = rows.filtered(lambda r: r.kind in ("commission", "correction"))[-1:]
+        if earlier and vals.get("kind") != "clawback" and abs(earlier.rate - vals["rate"]) > 1e-6:
+            # the rate of the period changed (a tier threshold crossed): a true-up
+            vals["kind"] = "correction" if diff < 0 else "commission"
+            vals["date"] = target["date"]  # in the period whose rate changed
+            vals["name"] = self.env._(
+                "%(name)s, %(direction)s from %(rate)s %% (true-up)",
+                name=target.get("name") or "",
+                direction=self.env._("up") if diff > 0 else self.env._("down"),
+                rate=f"{earlier.rate:.4g}",
+            )
         return vals
 
     @api.model
@@ -424,8 +483,37 @@ class CommissionLine(models.Model):
 
     @api.model
     def _cron_commission_payout(self):
+        self._commission_true_up_ended_periods()
         self._commission_release()
         self._commission_payout(commit=True)
+
+    @api.model
+    def _commission_true_up_ended_periods(self, today=None):
+        """The final true-up of a period whose tiers pay the whole period: the first run
+        after the period ended syncs its documents once more (the sync books nothing when
+        they are already right)."""
+        today = today or fields.Date.context_today(self)
+        params = self.env["ir.config_parameter"].sudo()
+        plans = self.env["commission.plan"].sudo().search([])
+        for plan in plans.filtered(
+            lambda p: any(rule._commission_is_whole_tier() for rule in p.commission_rule_ids)
+        ):
+            current_start = plan._commission_period(today)[0]
+            start, end = plan._commission_period(fields.Date.subtract(current_start, days=1))
+            key = f"partner_commission.true_up_done.{plan.id}"
+            if params.get_param(key) == str(end):
+                continue
+            rows = self.sudo().search(
+                [
+                    ("plan_id", "=", plan.id),
+                    ("date", ">=", start),
+                    ("date", "<=", end),
+                    ("kind", "in", BOOKING_KINDS),
+                ]
+            )
+            rows.origin_move_id._commission_sync()
+            rows.lead_id._commission_sync()
+            params.set_param(key, str(end))
 
     @api.model
     def _commission_release(self, today=None):

@@ -2,6 +2,9 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import date_utils
+
+from ..wizard.commission_simulation import SIMULATION_KEY
 
 
 class CommissionPlan(models.Model):
@@ -67,6 +70,14 @@ class CommissionPlan(models.Model):
         help="Released commissions wait for a commission manager's approval before payout.",
     )
     partner_count = fields.Integer(compute="_compute_partner_count", string="# Partners")
+    simulation_of_id = fields.Many2one(
+        "commission.plan",
+        "Draft Copy of",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        help="This plan is a draft copy of that plan, to simulate changed rules.",
+    )
 
     @api.depends("company_id")
     def _compute_currency_id(self):
@@ -121,81 +132,222 @@ class CommissionPlan(models.Model):
             "domain": [("commission_plan_id", "=", self.id)],
         }
 
+    def action_simulate(self):
+        self.ensure_one()
+        plan = self.simulation_of_id or self
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Simulate %(plan)s", plan=plan.name),
+            "res_model": "commission.simulation",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_plan_id": plan.id, "default_rules_plan_id": self.id},
+        }
+
+    def action_make_draft_copy(self):
+        """An archived copy of the plan, to change its rules and simulate them."""
+        self.ensure_one()
+        copy = self.copy(
+            {
+                "active": False,
+                "simulation_of_id": self.id,
+                "name": self.env._("%(plan)s (draft)", plan=self.name),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "commission.plan",
+            "res_id": copy.id,
+            "view_mode": "form",
+        }
+
+    def _commission_in_simulation(self):
+        """The plan whose rules apply to this plan's documents: in a simulation, the
+        simulated rules for the simulated plan's documents and no plan for the others."""
+        simulation = self.env.context.get(SIMULATION_KEY)
+        if not simulation:
+            return self
+        if self.id != simulation.plan_id:
+            return self.browse()
+        return simulation.rules_plan.with_env(self.env)
+
     # ------------------------------------------------------------
-    # The one computation path: the SO estimate, the booking on payment, the clawback
-    # and any simulation call _compute_commission().
+    # The engine, one computation path: the quotation estimate, the portal, the simulation
+    # and the booking call _compute_commission(); each only builds its base lines.
+    # It writes nothing.
     # ------------------------------------------------------------
 
     @api.model
     def _rule_specificity(self, rule):
-        """Sort key of a matching rule: the most specific wins (product over category only,
-        deeper category over its parent over no category, pricelist over none), then the
-        lowest sequence."""
+        """Sort key of a matching rule: the most specific wins. A product beats a category
+        only; a deeper category beats its parent, and both beat no category; then a
+        quotation template, then a pricelist, then the number of other conditions (dates,
+        countries, tags, teams); then the lowest sequence, then the oldest rule."""
         return (
             bool(rule.product_id),
             (rule.category_id.parent_path or "").count("/"),
+            bool(rule.template_id),
             bool(rule.pricelist_id),
+            sum(
+                bool(condition)
+                for condition in (
+                    rule.date_start or rule.date_end,
+                    rule.country_ids,
+                    rule.partner_category_ids,
+                    rule.team_ids,
+                )
+            ),
             -rule.sequence,
             -rule.id,
         )
 
-    def _match_rule(self, product, pricelist):
-        """The plan's rule for a product sold with a pricelist, or an empty recordset."""
+    def _match_rule(self, product, pricelist, partner=None, team=None, template=None, date=None):
+        """The plan's rule for a product (or no product: a deal without lines) sold with a
+        pricelist to a customer by a sales team from a quotation template at a date, or an
+        empty recordset."""
         self.ensure_one()
         ancestors = {int(cid) for cid in (product.categ_id.parent_path or "").split("/") if cid}
+        partner = partner.commercial_partner_id if partner else self.env["res.partner"]
+        team = team or self.env["crm.team"]
+        template = template or self.env["sale.order.template"]
         rules = self.commission_rule_ids.filtered(
             lambda r: (
                 (not r.category_id or r.category_id.id in ancestors)
                 and (not r.product_id or r.product_id == product)
                 and (not r.pricelist_id or r.pricelist_id == pricelist)
+                and (not r.template_id or r.template_id == template)
+                and (not r.team_ids or team & r.team_ids)
+                and (not r.country_ids or partner.country_id in r.country_ids)
+                and (not r.partner_category_ids or partner.category_id & r.partner_category_ids)
+                and (not r.date_start or (date and date >= r.date_start))
+                and (not r.date_end or (date and date <= r.date_end))
             )
         )
         return max(rules, key=self._rule_specificity) if rules else rules
 
-    def _compute_commission(self, lines, currency, company, date):
-        """Commission of document lines under this plan.
+    def _compute_commission(
+        self,
+        lines,
+        currency,
+        company,
+        date,
+        referrer=None,
+        attainment=0.0,
+        period_amounts=None,
+        share=1.0,
+    ):
+        """Commission of one document's lines under this plan, for one referrer.
 
-        :param lines: list of dicts with ``key`` (any hashable), ``product`` (product.product),
-            ``pricelist`` (product.pricelist, may be empty) and ``base`` (untaxed amount in
-            ``currency``).
-        :return: {key: {'rule', 'rate', 'base', 'amount'}} for lines that match a rule with a
-            non-zero rate; amounts rounded in ``currency``, caps applied per rule over all lines.
+        :param lines: list of dicts with ``key`` (any hashable), ``product``
+            (product.product, may be empty), ``base`` (untaxed amount in ``currency``) and,
+            optional, ``quantity``, ``pricelist``, ``partner`` (the customer), ``team``
+            (crm.team) and ``template`` (sale.order.template)
+        :param date: the document date (rule validity, currency conversion)
+        :param referrer: the partner who earns it (for the explanation)
+        :param attainment: the referrer's commissionable base under this plan in the
+            period, from other documents, in the company currency (tiers)
+        :param period_amounts: {rule id: commission booked in the period by other documents,
+            company currency} (period caps)
+        :param share: the part of the document that counts in the attainment now (the paid
+            share of an invoice on a plan that earns on each payment)
+        :return: {key: {'rule', 'rate' (effective %), 'base', 'amount', 'explanation'}} for
+            the lines that match a rule and earn something; amounts rounded in ``currency``
         """
         self.ensure_one()
+        company_currency = company.currency_id
+        matched = self._match_lines(lines, date)
+        if not matched:
+            return {}
+        plan_base = share * sum(line["base"] for line, _rule in matched)
+        if currency != company_currency:
+            plan_base = currency._convert(plan_base, company_currency, company, date)
         result = {}
-        per_rule = defaultdict(list)
-        # lines of one category (and of a product no rule names) match the same rule
+        for rule, rule_lines in self._group_by_rule(matched).items():
+            result.update(
+                rule._commission_amounts(
+                    rule_lines,
+                    currency,
+                    company,
+                    date,
+                    span=(attainment, attainment + plan_base),
+                    period_amount=(period_amounts or {}).get(rule.id, 0.0),
+                    referrer=referrer,
+                )
+            )
+        return {key: res for key, res in result.items() if res["amount"] or res["base"]}
+
+    def _match_lines(self, lines, date):
+        """[(line, rule)] of the lines that match a rule; lines of one category (or of a
+        product that no rule names) for one context match the same rule."""
         named = set(self.commission_rule_ids.product_id.ids)
-        matched = {}
+        cache, matched = {}, []
         for line in lines:
-            product, pricelist = line["product"], line.get("pricelist")
+            product = line["product"]
+            pricelist = line.get("pricelist") or self.env["product.pricelist"]
+            partner = line.get("partner") or self.env["res.partner"]
+            team = line.get("team") or self.env["crm.team"]
+            template = line.get("template") or self.env["sale.order.template"]
             key = (
                 product.id if product.id in named else ("categ", product.categ_id.id),
-                pricelist.id if pricelist else False,
+                pricelist.id,
+                partner.id,
+                team.id,
+                template.id,
             )
-            if key not in matched:
-                matched[key] = self._match_rule(product, pricelist)
-            rule = matched[key]
-            if not rule or not rule.rate:
-                continue
-            amount = currency.round(line["base"] * rule.rate / 100.0)
-            result[line["key"]] = {
-                "rule": rule,
-                "rate": rule.rate,
-                "base": line["base"],
-                "amount": amount,
-            }
-            per_rule[rule].append(line["key"])
-        for rule, keys in per_rule.items():
-            if not rule.is_capped:
-                continue
-            cap = rule.currency_id._convert(rule.max_commission, currency, company, date)
-            total = sum(result[key]["amount"] for key in keys)
-            if abs(total) > cap:
-                self._scale_amounts(
-                    [result[key] for key in keys], cap if total > 0 else -cap, currency
-                )
-        return result
+            if key not in cache:
+                cache[key] = self._match_rule(product, pricelist, partner, team, template, date)
+            if cache[key]:
+                matched.append((line, cache[key]))
+        return matched
+
+    @api.model
+    def _group_by_rule(self, matched):
+        groups = defaultdict(list)
+        for line, rule in matched:
+            groups[rule].append(line)
+        return groups
+
+    def _commission_needs_period(self):
+        """Whether this plan's commissions depend on the referrer's period (tiers, caps)."""
+        return any(rule.tier_ids or rule.period_cap for rule in self.commission_rule_ids)
+
+    def _commission_period(self, date):
+        """(first day, last day) of the plan's period that contains ``date``."""
+        self.ensure_one()
+        return date_utils.start_of(date, self.period), date_utils.end_of(date, self.period)
+
+    def _commission_period_figures(self, referrer, date, company, exclude=None):
+        """(attainment, {rule id: amount}) of a referrer under this plan in the period of
+        ``date``, in the company currency: the commissionable base booked (net of refunds
+        and rejections) and the commission booked per rule, by documents other than
+        ``exclude`` (a domain leaf such as ``('origin_move_id', '!=', id)``)."""
+        self.ensure_one()
+        if not referrer or not self._commission_needs_period():
+            return 0.0, {}
+        simulation = self.env.context.get(SIMULATION_KEY)
+        if simulation:
+            return simulation.figures(referrer, self, date, company)
+        start, end = self._commission_period(date)
+        domain = [
+            ("referrer_id", "=", referrer.id),
+            ("plan_id", "=", self.id),
+            ("date", ">=", start),
+            ("date", "<=", end),
+            ("kind", "in", ("commission", "correction", "clawback")),
+            ("state", "!=", "cancel"),
+        ]
+        if exclude:
+            domain.append(exclude)
+        groups = (
+            self.env["commission.line"]
+            .sudo()
+            ._read_group(domain, ["currency_id", "rule_id"], ["base:sum", "amount_company:sum"])
+        )
+        attainment, amounts = 0.0, defaultdict(float)
+        for currency, rule, base, amount_company in groups:
+            attainment += currency._convert(base, company.currency_id, company, date)
+            amounts[rule.id] += amount_company
+        return attainment, amounts
 
     @api.model
     def _scale_amounts(self, items, target, currency):

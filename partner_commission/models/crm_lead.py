@@ -56,7 +56,7 @@ class CrmLead(models.Model):
         targets = []
         for lead in self.filtered(lambda lead: lead.active and lead.won_status == "won"):
             referrer = lead.partner_assigned_id.commercial_partner_id
-            plan = referrer.commission_plan_id
+            plan = referrer.commission_plan_id._commission_in_simulation()
             if plan.trigger != "won" or (plan.company_id and plan.company_id != lead.company_id):
                 continue
             targets += lead._commission_target_values(referrer, plan)
@@ -96,15 +96,32 @@ class CrmLead(models.Model):
         company = self.company_id or self.env.company
         date = fields.Date.to_date(self.date_closed) or fields.Date.context_today(self)
         values = []
+        attainment, period_amounts = plan._commission_period_figures(
+            referrer, date, company, ("lead_id", "!=", self.id)
+        )
         for currency, lines in self._commission_group_by_currency().items():
             result = plan._compute_commission(
                 [
-                    {"key": index, "product": product, "pricelist": pricelist, "base": base}
-                    for index, (_line, product, base, _cur, pricelist) in enumerate(lines)
+                    {
+                        "key": index,
+                        "product": product,
+                        "pricelist": pricelist,
+                        "base": base,
+                        "quantity": sale_line.product_uom_qty if sale_line else 0.0,
+                        "partner": self.partner_id,
+                        "team": self.team_id,
+                        "template": sale_line.order_id.sale_order_template_id
+                        if sale_line
+                        else False,
+                    }
+                    for index, (sale_line, product, base, _cur, pricelist) in enumerate(lines)
                 ],
                 currency,
                 company,
                 date,
+                referrer,
+                attainment,
+                period_amounts,
             )
             for index, res in result.items():
                 sale_line, product, base, _currency, _pricelist = lines[index]
@@ -112,11 +129,9 @@ class CrmLead(models.Model):
                     {
                         "kind": "commission",
                         "name": self.env._(
-                            "%(rate)s %% of %(base)s: won %(lead)s (%(plan)s)",
-                            rate=f"{res['rate']:.4g}",
-                            base=currency.format(base),
+                            "%(explanation)s (won %(lead)s)",
+                            explanation=res["explanation"],
                             lead=self.name,
-                            plan=plan.name,
                         ),
                         "lead_id": self.id,
                         "sale_line_id": sale_line.id if sale_line else False,
@@ -132,7 +147,7 @@ class CrmLead(models.Model):
                         "currency_id": currency.id,
                         "company_currency_id": company.currency_id.id,
                         "base": base,
-                        "rate": 100.0 * res["amount"] / base if base else res["rate"],
+                        "rate": res["rate"],
                         "amount": res["amount"],
                         "date": date,
                     }

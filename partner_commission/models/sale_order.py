@@ -23,7 +23,11 @@ class SaleOrder(models.Model):
     commission = fields.Monetary(
         "Estimated Commission",
         compute="_compute_commission",
-        help="Commission the referrer would earn if this order were invoiced and paid as it is.",
+        help="Commission the referrer would earn if this order were invoiced and paid as it is "
+        "(tiers count the referrer's attainment so far in the period).",
+    )
+    commission_explanation = fields.Text(
+        compute="_compute_commission", help="How the estimated commission is computed."
     )
 
     @api.depends("referrer_id", "referrer_id.commission_plan_id", "company_id")
@@ -40,32 +44,55 @@ class SaleOrder(models.Model):
         "commission_plan_id",
         "order_line.price_subtotal",
         "order_line.product_id",
+        "order_line.product_uom_qty",
         "pricelist_id",
         "currency_id",
+        "partner_id",
+        "team_id",
+        "sale_order_template_id",
     )
     def _compute_commission(self):
         for order in self:
-            plan = order.commission_plan_id
-            if not plan or not order.referrer_id:
-                order.commission = 0.0
-                continue
-            lines = [
-                {
-                    "key": line.id or line,
-                    "product": line.product_id,
-                    "pricelist": order.pricelist_id,
-                    "base": line.price_subtotal,
-                }
-                for line in order.order_line
-                if not line.display_type and line.product_id
-            ]
-            result = plan._compute_commission(
-                lines,
-                order.currency_id,
-                order.company_id,
-                order.date_order or fields.Date.context_today(order),
+            result = order._commission_estimate()
+            order.commission = sum(res["amount"] for res in result.values())
+            order.commission_explanation = "\n".join(
+                res["explanation"] for res in result.values() if res["amount"]
             )
-            order.commission = sum(values["amount"] for values in result.values())
+
+    def _commission_estimate(self):
+        """{order line: engine result} of what the referrer would earn on this order (the
+        engine of the booking, with the referrer's attainment so far in the period)."""
+        self.ensure_one()
+        plan, referrer = self.commission_plan_id, self.referrer_id
+        if not plan or not referrer:
+            return {}
+        date = fields.Date.context_today(self)
+        attainment, period_amounts = plan._commission_period_figures(
+            referrer, date, self.company_id
+        )
+        lines = [
+            {
+                "key": line,
+                "product": line.product_id,
+                "pricelist": self.pricelist_id,
+                "base": line.price_subtotal,
+                "quantity": line.product_uom_qty,
+                "partner": self.partner_id,
+                "team": self.team_id,
+                "template": self.sale_order_template_id,
+            }
+            for line in self.order_line
+            if not line.display_type and line.product_id and not line.is_downpayment
+        ]
+        return plan._compute_commission(
+            lines,
+            self.currency_id,
+            self.company_id,
+            self.date_order.date() if self.date_order else date,
+            referrer,
+            attainment,
+            period_amounts,
+        )
 
     def write(self, vals):
         if vals.get("commission_plan_id") and "commission_plan_frozen" not in vals:

@@ -1,2 +1,3 @@
 from . import commission_reject
 from . import commission_adjustment
+from . import commission_simulation
