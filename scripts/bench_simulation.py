@@ -141,7 +141,10 @@ def main():
         env = api.Environment(cr, odoo.SUPERUSER_ID, {})
         plan = env["commission.plan"].browse(plan_id)
         rows = env["commission.line"].search_count([("plan_id", "=", plan_id)])
-        wizard = env["commission.simulation"].create({"plan_id": plan.id, "rules_plan_id": plan.id})
+        start, end = plan._commission_period(fields.Date.today())
+        wizard = env["commission.simulation"].create(
+            {"plan_id": plan.id, "rules_plan_id": plan.id, "date_from": start, "date_to": end}
+        )
         env.invalidate_all()
         queries = cr.sql_log_count
         t1 = time.perf_counter()

@@ -123,19 +123,21 @@ class AccountMove(models.Model):
         targets = invoices._commission_targets(booked)
         return Ledger._commission_book("origin_move_id", invoices, targets, booked)
 
-    def _commission_targets(self, booked):
+    def _commission_targets(self, booked, settlements=None):
         """Target ledger values of these invoices: for each product line and referrer, the
         engine's commission (or, once booked, the rate booked on it), net of the posted
         credit notes valued at the origin's rates and never below zero, times the factor of
         the plan's trigger.
 
         :param booked: the rows booked so far for these invoices (``_commission_booked``)
+        :param settlements: their ``_commission_settlements()``, when already read
         """
         booked_rates = {}  # (move line, referrer) -> first row booked on it
         for row in booked.filtered(lambda r: r.kind in ("commission", "correction")):
             if row.move_line_id:
                 booked_rates.setdefault((row.move_line_id.id, row.referrer_id.id), row)
-        settlements = self._commission_settlements()
+        if settlements is None:
+            settlements = self._commission_settlements()
         targets = []
         for invoice in self:
             payments, refunds = settlements[invoice.id]

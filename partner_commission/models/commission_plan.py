@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import date_utils
+from odoo.tools.misc import get_lang
 
 from ..wizard.commission_simulation import SIMULATION_KEY
 
@@ -275,6 +276,26 @@ class CommissionPlan(models.Model):
                 )
             )
         return {key: res for key, res in result.items() if res["amount"] or res["base"]}
+
+    @api.model
+    def _commission_formatter(self, currency):
+        """A function that formats amounts as ``currency.format`` does, with the language
+        looked up once (the engine formats an amount per line for its explanations)."""
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        pattern = f"%.{currency.decimal_places}f"
+        symbol = currency.symbol or ""
+
+        def format_amount(amount):
+            text = (
+                lang.format(pattern, currency.round(amount), grouping=True)
+                .replace(" ", "\N{NO-BREAK SPACE}")
+                .replace("-", "-\N{ZERO WIDTH NO-BREAK SPACE}")
+            )
+            if currency.position == "before":
+                return f"{symbol}\N{NO-BREAK SPACE}{text}"
+            return f"{text}\N{NO-BREAK SPACE}{symbol}"
+
+        return format_amount
 
     def _match_lines(self, lines, date):
         """[(line, rule)] of the lines that match a rule; lines of one category (or of a

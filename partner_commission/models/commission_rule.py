@@ -311,6 +311,7 @@ class CommissionRule(models.Model):
         def convert(amount, from_currency=rule_currency):
             return from_currency._convert(amount, currency, company, date)
 
+        fmt = self.plan_id._commission_formatter(currency)
         rate, band = self._commission_rate_over(*span)
         per_unit = convert(self.amount_per_unit) if self.amount_per_unit else 0.0
         items = [
@@ -326,28 +327,26 @@ class CommissionRule(models.Model):
         ]
         extras = []
         if self.amount_per_unit:
-            extras.append(self.env._("+ %(amount)s per unit", amount=currency.format(per_unit)))
+            extras.append(self.env._("+ %(amount)s per unit", amount=fmt(per_unit)))
         if self.fixed_amount:
             fixed = currency.round(convert(self.fixed_amount))
             max(items, key=lambda item: abs(item["base"]))["amount"] += fixed
-            extras.append(self.env._("+ %(amount)s per deal", amount=currency.format(fixed)))
+            extras.append(self.env._("+ %(amount)s per deal", amount=fmt(fixed)))
         total = sum(item["amount"] for item in items)
         if self.is_capped:
             cap = convert(self.max_commission)
             if currency.compare_amounts(abs(total), cap) > 0:
                 total = cap if total > 0 else -cap
                 self.plan_id._scale_amounts(items, total, currency)
-                extras.append(
-                    self.env._("capped at %(cap)s per document", cap=currency.format(cap))
-                )
+                extras.append(self.env._("capped at %(cap)s per document", cap=fmt(cap)))
         if self.period_cap and total > 0:
             remaining = convert(max(0.0, self.period_cap - period_amount), company_currency)
             if currency.compare_amounts(total, remaining) > 0:
                 extras.append(
                     self.env._(
                         "period cap of %(cap)s reached: %(excess)s not booked",
-                        cap=currency.format(convert(self.period_cap)),
-                        excess=currency.format(total - remaining),
+                        cap=fmt(convert(self.period_cap)),
+                        excess=fmt(total - remaining),
                     )
                 )
                 self.plan_id._scale_amounts(items, currency.round(remaining), currency)
@@ -360,7 +359,7 @@ class CommissionRule(models.Model):
                     self.env._(
                         "%(rate)s %% of %(base)s: %(what)s",
                         rate=f"{rate:.4g}",
-                        base=currency.format(base),
+                        base=fmt(base),
                         what=explanation,
                     ),
                     *extras,

@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import split_every
 
 # context key of a running simulation (a SimulationState)
 SIMULATION_KEY = "commission_simulation"
@@ -21,6 +22,9 @@ class SimulationState:
         self.final_bases = final_bases
         self.first_document_bases = document_bases
         self.document = None
+        self.values = {}  # document -> its simulated row values
+        self.document_ends = {}  # (doc, referrer id, period start) -> attainment after it
+        self.totals = {}
 
     def figures(self, referrer, plan, date, company):
         period = plan._commission_period(date)[0]
@@ -51,6 +55,20 @@ class SimulationState:
             self.bases[key] += base
             self.document_bases[(document, *key)] += base
             self.amounts[(*key, vals.get("rule_id") or False)] += amount
+        self.values[document] = values
+        for key in {k[1:] for k in self.document_bases if k[0] == document}:
+            self.document_ends[(document, *key)] = self.bases[key]
+
+    def same_as_first_pass(self, document, first, rules):
+        """Whether the first pass already gave ``document`` the rates of the whole period:
+        the band its attainment reached then is the band of the period's total."""
+        keys = [key[1:] for key in first.document_ends if key[0] == document]
+        return all(
+            rule._commission_band_index(first.document_ends[(document, *key)])
+            == rule._commission_band_index(self.final_bases[key])
+            for key in keys
+            for rule in rules
+        )
 
 
 class CommissionSimulation(models.TransientModel):
@@ -183,37 +201,55 @@ class CommissionSimulation(models.TransientModel):
 
     def _simulation_run(self, documents):
         """{(referrer id, rule, currency id): amount} the simulated rules give the
-        documents. Tiers on the whole period need two passes (the period's total first)."""
+        documents. Tiers on the whole period need a second pass (with the period's total)
+        for the documents whose first pass did not reach the period's band."""
         rules_plan = self.rules_plan_id
-        state = self._simulation_pass(documents, SimulationState(self.plan_id, rules_plan))
-        if any(rule._commission_is_whole_tier() for rule in rules_plan.commission_rule_ids):
-            state = self._simulation_pass(
-                documents,
-                SimulationState(
-                    self.plan_id, rules_plan, dict(state.bases), dict(state.document_bases)
-                ),
-            )
-        return state.totals
+        settlements = {}
+        if documents._name == "account.move":
+            for ids in split_every(1000, documents.ids):
+                chunk = documents.browse(ids)
+                settlements.update(chunk._commission_settlements())
+                # read the lines and what they point to in batches, not per document
+                lines = chunk.invoice_line_ids
+                lines.sale_line_ids.order_id.mapped("referrer_id")
+                lines.product_id.categ_id.mapped("parent_path")
+        first = self._simulation_pass(
+            documents, SimulationState(self.plan_id, rules_plan), settlements
+        )
+        whole = rules_plan.commission_rule_ids.filtered(lambda r: r._commission_is_whole_tier())
+        if not whole:
+            return first.totals
+        second = SimulationState(
+            self.plan_id, rules_plan, dict(first.bases), dict(first.document_bases)
+        )
+        return self._simulation_pass(documents, second, settlements, first, whole).totals
 
-    def _simulation_pass(self, documents, state):
+    def _simulation_pass(self, documents, state, settlements, first=None, whole=None):
         env_documents = documents.with_context(**{SIMULATION_KEY: state})
         Ledger = self.env["commission.line"]
         rules = self.env["commission.rule"].with_context(active_test=False)
-        totals = defaultdict(float)
+        totals, labels = defaultdict(float), {}
         referrers = set(self.referrer_ids.ids)
         for document in env_documents:
             state.document = document.id
-            if document._name == "crm.lead":
+            if first and state.same_as_first_pass(document.id, first, whole):
+                values = first.values[document.id]
+            elif document._name == "crm.lead":
                 values = document._commission_targets()
             else:
-                values = document._commission_targets(Ledger)
+                values = document._commission_targets(
+                    Ledger, {document.id: settlements[document.id]}
+                )
             if referrers:
                 values = [v for v in values if v["referrer_id"] in referrers]
             state.record(document.id, values, self.rules_plan_id)
             for vals in values:
-                rule = rules.browse(vals.get("rule_id") or ())
-                key = (vals["referrer_id"], self._simulation_rule_label(rule), vals["currency_id"])
-                totals[key] += vals["amount"]
+                rule_id = vals.get("rule_id") or False
+                if rule_id not in labels:
+                    labels[rule_id] = self._simulation_rule_label(rules.browse(rule_id))
+                totals[(vals["referrer_id"], labels[rule_id], vals["currency_id"])] += vals[
+                    "amount"
+                ]
         state.totals = totals
         return state
 
