@@ -18,6 +18,13 @@ NET_PER_INVOICE = """
     SELECT origin_move_id, SUM(amount) FROM commission_line
      GROUP BY origin_move_id ORDER BY origin_move_id
 """
+# rows of documents that the previous version could not have (opportunities won, booked by
+# demo data the upgrade loads) are left out of the comparison
+NET_PER_INVOICE_AFTER = """
+    SELECT origin_move_id, SUM(amount) FROM commission_line
+     WHERE lead_id IS NULL
+     GROUP BY origin_move_id ORDER BY origin_move_id
+"""
 RFQ_LINES = """
     SELECT pol.order_id, pol.price_unit FROM purchase_order_line pol
       JOIN purchase_order po ON po.id = pol.order_id
@@ -25,8 +32,8 @@ RFQ_LINES = """
 """
 
 
-def read(cr):
-    cr.execute(NET_PER_INVOICE)
+def read(cr, net_query=NET_PER_INVOICE):
+    cr.execute(net_query)
     net = [(move_id, float(amount)) for move_id, amount in cr.fetchall()]
     cr.execute(RFQ_LINES)
     return net, [(order_id, float(price)) for order_id, price in cr.fetchall()]
@@ -40,6 +47,7 @@ def main():
     # already change it
     with odoo.sql_db.db_connect(db).cursor() as cr:
         before = read(cr)
+        old_orders = {order_id for order_id, _price in before[1]}
     if not before[0]:
         sys.exit("the previous version's demo booked no commission: nothing to check")
     registry = Registry.new(db, update_module=True, upgrade_modules={"partner_commission"})
@@ -48,7 +56,11 @@ def main():
         env = api.Environment(cr, SUPERUSER_ID, {})
         version = env["ir.module.module"].search([("name", "=", "partner_commission")])
         print(f"partner_commission upgraded to {version.latest_version}")
-        after = read(cr)
+        after = read(cr, NET_PER_INVOICE_AFTER)
+        after = (
+            after[0],
+            [line for line in after[1] if line in before[1] or line[0] in old_orders],
+        )
         if after != before:
             errors.append(f"ledger or RFQs changed by the upgrade:\n{before}\n{after}")
         states = set(env["commission.line"].search([]).mapped("state"))

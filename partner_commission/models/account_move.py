@@ -245,7 +245,6 @@ class AccountMove(models.Model):
         the share of the base that counts in the attainment now (trigger factor, net of
         credit notes)}."""
         self.ensure_one()
-        date = self.invoice_date or fields.Date.context_today(self)
         groups = defaultdict(list)  # (referrer, plan) -> engine lines
         values = []
         for line, (referrer, plan, pricelist, sale_line) in contexts.items():
@@ -270,19 +269,11 @@ class AccountMove(models.Model):
                     }  # fmt: skip
                 )
         for (referrer, plan), lines in groups.items():
-            attainment, period_amounts = plan._commission_period_figures(
-                referrer, accrual_date, self.company_id, ("origin_move_id", "!=", self.id)
-            )
-            result = plan._compute_commission(
-                lines,
-                self.currency_id,
-                self.company_id,
-                date,
-                referrer,
-                attainment,
-                period_amounts,
-                share=shares.get(plan.id, 1.0),
-            )
+            kept = [booked_rates.get((item["key"].id, referrer.id)) for item in lines]
+            if all(row and not row.rule_id._commission_is_whole_tier() for row in kept):
+                result = {}  # every line keeps its booked rate: no need to ask the engine
+            else:
+                result = self._commission_evaluate(plan, referrer, lines, accrual_date, shares)
             for item in lines:
                 line = item["key"]
                 sale_line = contexts[line][3]
@@ -307,6 +298,22 @@ class AccountMove(models.Model):
                         )  # fmt: skip
                     )
         return [v for v in values if v["rate"]]
+
+    def _commission_evaluate(self, plan, referrer, lines, accrual_date, shares):
+        """The engine's result for this invoice's ``lines`` of one referrer and plan, with
+        the referrer's period so far (tiers, period caps)."""
+        attainment, period_amounts = plan._commission_period_figures(
+            referrer, accrual_date, self.company_id, ("origin_move_id", "!=", self.id)
+        )
+        return plan._compute_commission(
+            lines,
+            self.currency_id,
+            self.company_id,
+            self.invoice_date or fields.Date.context_today(self),
+            attainment,
+            period_amounts,
+            share=shares.get(plan.id, 1.0),
+        )
 
     def _commission_down_payment_rate(self, sale_line):
         """Rate of a down payment line: the rate booked on the down payment (so that the

@@ -189,15 +189,7 @@ class CommissionPlan(models.Model):
             (rule.category_id.parent_path or "").count("/"),
             bool(rule.template_id),
             bool(rule.pricelist_id),
-            sum(
-                bool(condition)
-                for condition in (
-                    rule.date_start or rule.date_end,
-                    rule.country_ids,
-                    rule.partner_category_ids,
-                    rule.team_ids,
-                )
-            ),
+            rule.condition_count,
             -rule.sequence,
             -rule.id,
         )
@@ -208,7 +200,7 @@ class CommissionPlan(models.Model):
         empty recordset."""
         self.ensure_one()
         ancestors = {int(cid) for cid in (product.categ_id.parent_path or "").split("/") if cid}
-        partner = partner.commercial_partner_id if partner else self.env["res.partner"]
+        partner = partner or self.env["res.partner"]
         team = team or self.env["crm.team"]
         template = template or self.env["sale.order.template"]
         rules = self.commission_rule_ids.filtered(
@@ -217,11 +209,7 @@ class CommissionPlan(models.Model):
                 and (not r.product_id or r.product_id == product)
                 and (not r.pricelist_id or r.pricelist_id == pricelist)
                 and (not r.template_id or r.template_id == template)
-                and (not r.team_ids or team & r.team_ids)
-                and (not r.country_ids or partner.country_id in r.country_ids)
-                and (not r.partner_category_ids or partner.category_id & r.partner_category_ids)
-                and (not r.date_start or (date and date >= r.date_start))
-                and (not r.date_end or (date and date <= r.date_end))
+                and (not r.condition_count or r._matches_conditions(partner, team, date))
             )
         )
         return max(rules, key=self._rule_specificity) if rules else rules
@@ -232,19 +220,18 @@ class CommissionPlan(models.Model):
         currency,
         company,
         date,
-        referrer=None,
         attainment=0.0,
         period_amounts=None,
         share=1.0,
     ):
-        """Commission of one document's lines under this plan, for one referrer.
+        """Commission of one document's lines under this plan, for one referrer (whose
+        period figures are ``attainment`` and ``period_amounts``).
 
         :param lines: list of dicts with ``key`` (any hashable), ``product``
             (product.product, may be empty), ``base`` (untaxed amount in ``currency``) and,
             optional, ``quantity``, ``pricelist``, ``partner`` (the customer), ``team``
             (crm.team) and ``template`` (sale.order.template)
         :param date: the document date (rule validity, currency conversion)
-        :param referrer: the partner who earns it (for the explanation)
         :param attainment: the referrer's commissionable base under this plan in the
             period, from other documents, in the company currency (tiers)
         :param period_amounts: {rule id: commission booked in the period by other documents,
@@ -272,7 +259,6 @@ class CommissionPlan(models.Model):
                     date,
                     span=(attainment, attainment + plan_base),
                     period_amount=(period_amounts or {}).get(rule.id, 0.0),
-                    referrer=referrer,
                 )
             )
         return {key: res for key, res in result.items() if res["amount"] or res["base"]}
@@ -330,7 +316,7 @@ class CommissionPlan(models.Model):
 
     def _commission_needs_period(self):
         """Whether this plan's commissions depend on the referrer's period (tiers, caps)."""
-        return any(rule.tier_ids or rule.period_cap for rule in self.commission_rule_ids)
+        return any(rule.is_tiered or rule.period_cap for rule in self.commission_rule_ids)
 
     def _commission_period(self, date):
         """(first day, last day) of the plan's period that contains ``date``."""

@@ -92,7 +92,14 @@ class CommissionRule(models.Model):
         "quarter or year), in the plan company's currency; the excess is not booked and the "
         "ledger row says so. 0: no cap.",
     )
+    condition_count = fields.Integer(
+        compute="_compute_condition_count",
+        store=True,
+        help="Conditions besides product, category, pricelist and template: validity dates, "
+        "countries, tags, teams (more wins between equally specific rules).",
+    )
     tier_ids = fields.One2many("commission.rule.tier", "rule_id", "Tiers", copy=True)
+    is_tiered = fields.Boolean(compute="_compute_is_tiered", store=True)
     tier_mode = fields.Selection(
         [
             ("marginal", "Marginal (each band at its rate)"),
@@ -106,6 +113,37 @@ class CommissionRule(models.Model):
         "band reached; when a threshold is crossed (or a refund drops below it) the period's "
         "earlier documents get true-up rows.",
     )
+
+    @api.depends("date_start", "date_end", "country_ids", "partner_category_ids", "team_ids")
+    def _compute_condition_count(self):
+        for rule in self:
+            rule.condition_count = sum(
+                bool(condition)
+                for condition in (
+                    rule.date_start or rule.date_end,
+                    rule.country_ids,
+                    rule.partner_category_ids,
+                    rule.team_ids,
+                )
+            )
+
+    @api.depends("tier_ids")
+    def _compute_is_tiered(self):
+        for rule in self:
+            rule.is_tiered = bool(rule.tier_ids)
+
+    def _matches_conditions(self, partner, team, date):
+        """Whether the dates, countries, tags and teams of this rule admit a document of
+        ``partner`` (the customer) sold by ``team`` at ``date``."""
+        self.ensure_one()
+        partner = partner.commercial_partner_id
+        return (
+            (not self.team_ids or team & self.team_ids)
+            and (not self.country_ids or partner.country_id in self.country_ids)
+            and (not self.partner_category_ids or partner.category_id & self.partner_category_ids)
+            and (not self.date_start or (date and date >= self.date_start))
+            and (not self.date_end or (date and date <= self.date_end))
+        )
 
     @api.constrains("rate", "max_commission", "fixed_amount", "amount_per_unit", "period_cap")
     def _check_values(self):
@@ -287,7 +325,7 @@ class CommissionRule(models.Model):
         ``start`` to ``end``: without tiers the rule's rate; ``marginal`` each part at the
         rate of its band (the average); ``whole`` the rate of the band reached."""
         self.ensure_one()
-        if not self.tier_ids:
+        if not self.is_tiered:
             return self.rate, 0
         bands = self._commission_bands()
         index = self._commission_band_index(end)
@@ -299,16 +337,17 @@ class CommissionRule(models.Model):
             earned += max(0.0, min(end, upper) - max(start, threshold)) * rate
         return earned / (end - start), index
 
-    def _commission_amounts(self, lines, currency, company, date, span, period_amount, referrer):
+    def _commission_amounts(self, lines, currency, company, date, span, period_amount):
         """{key: result} of this rule's matching lines of one document (see the plan's
         ``_compute_commission``): rate × base (tiers over the attainment ``span``), plus the
         amount per unit, plus the fixed amount once, then the caps per document and per
         period (``period_amount``: booked by the period's other documents)."""
         self.ensure_one()
         company_currency = company.currency_id
-        rule_currency = self.plan_id.company_id.currency_id or company_currency
 
-        def convert(amount, from_currency=rule_currency):
+        def convert(amount, from_currency=None):
+            # the rule's amounts are in the plan company's currency (read only when needed)
+            from_currency = from_currency or self.plan_id.company_id.currency_id or company_currency
             return from_currency._convert(amount, currency, company, date)
 
         fmt = self.plan_id._commission_formatter(currency)
@@ -350,7 +389,7 @@ class CommissionRule(models.Model):
                     )
                 )
                 self.plan_id._scale_amounts(items, currency.round(remaining), currency)
-        explanation = self._commission_explanation(rate, band, referrer)
+        explanation = self._commission_explanation(band)
         for item in items:
             base = item["base"]
             item["rate"] = 100.0 * item["amount"] / base if base else rate
@@ -367,12 +406,13 @@ class CommissionRule(models.Model):
             )
         return {item.pop("key"): item for item in items}
 
-    def _commission_explanation(self, rate, band, referrer):
-        """'Software, Gold, tier 2 of 3': what the rule applies to, who earns, which tier."""
+    def _commission_explanation(self, band):
+        """'Software, Gold resellers, tier 2 of 3': what the rule applies to, under which
+        plan, which tier (the plan's name rather than the referrer's level: one query less
+        per payment)."""
         self.ensure_one()
-        who = (referrer and referrer.grade_id.name) or self.plan_id.name
-        parts = [self._condition_label(), who]
-        if self.tier_ids:
+        parts = [self._condition_label(), self.plan_id.name]
+        if self.is_tiered:
             parts.append(
                 self.env._(
                     "tier %(band)s of %(count)s", band=band + 1, count=len(self.tier_ids) + 1
@@ -382,4 +422,4 @@ class CommissionRule(models.Model):
 
     def _commission_is_whole_tier(self):
         """Whether this rule's rate follows the whole period (never kept once booked)."""
-        return bool(self.tier_ids) and self.tier_mode == "whole"
+        return self.is_tiered and self.tier_mode == "whole"

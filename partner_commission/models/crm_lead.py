@@ -119,7 +119,6 @@ class CrmLead(models.Model):
                 currency,
                 company,
                 date,
-                referrer,
                 attainment,
                 period_amounts,
             )

@@ -89,7 +89,6 @@ class SaleOrder(models.Model):
             self.currency_id,
             self.company_id,
             self.date_order.date() if self.date_order else date,
-            referrer,
             attainment,
             period_amounts,
         )
