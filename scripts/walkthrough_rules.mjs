@@ -72,29 +72,38 @@ async function quotation(referrer, lines) {
     return [order, text.replace(/\s+/g, " ")];
 }
 const brightway = await ref("crm_partner_assign.res_partner_reseller_gold_demo");
-const [goldOrder, goldText] = await quotation(brightway, [[licence, 45]]);
-console.log("2. Brightway (Gold), 45 licences:", goldText);
-await shot("quotation-estimate");
 const scheldt = await ref("crm_partner_assign.res_partner_reseller_antwerp_demo");
 const [, silverText] = await quotation(scheldt, [[licence, 3], [training, 1]]);
-console.log("   Scheldt (Silver), 3 licences + 1 training:", silverText);
+console.log("2. Scheldt (Silver), 3 licences + 1 training:", silverText);
 
-// 3. the Gold quotation confirmed, invoiced, paid: its rows and the quarter's true-ups
+// 3. two Gold quotations, each confirmed, invoiced and paid in the browser: the second takes
+// Brightway's quarter past 50,000, so the first invoice gets a true-up row
+async function invoiceAndPay(order) {
+    await rpc("sale.order", "action_confirm", [[order]]);
+    const saleContext = { active_model: "sale.order", active_ids: [order] };
+    const wizard = await rpc("sale.advance.payment.inv", "create",
+        [{ advance_payment_method: "delivered" }], { context: saleContext });
+    await rpc("sale.advance.payment.inv", "create_invoices", [[wizard]], { context: saleContext });
+    const [{ invoice_ids: [move] }] = await rpc("sale.order", "read", [[order], ["invoice_ids"]]);
+    await rpc("account.move", "action_post", [[move]]);
+    await page.goto(`${base}/odoo/action-account.action_move_out_invoice_type/${move}`);
+    await page.waitForSelector(".o_form_view");
+    await page.getByRole("button", { name: "Pay", exact: true }).click();
+    await page.waitForSelector(".modal .o_form_view");
+    await page.locator(".modal").getByRole("button", { name: "Create Payment" }).click();
+    await page.waitForTimeout(2500);
+    return move;
+}
 const before = (await lines([["referrer_id", "=", brightway]])).map((r) => r.id);
-await rpc("sale.order", "action_confirm", [[goldOrder]]);
-const context = { active_model: "sale.order", active_ids: [goldOrder] };
-const wizard = await rpc("sale.advance.payment.inv", "create", [{ advance_payment_method: "delivered" }], { context });
-await rpc("sale.advance.payment.inv", "create_invoices", [[wizard]], { context });
-const [{ invoice_ids: [move] }] = await rpc("sale.order", "read", [[goldOrder], ["invoice_ids"]]);
-await rpc("account.move", "action_post", [[move]]);
-await page.goto(`${base}/odoo/action-account.action_move_out_invoice_type/${move}`);
-await page.waitForSelector(".o_form_view");
-await page.getByRole("button", { name: "Pay", exact: true }).click();
-await page.waitForSelector(".modal .o_form_view");
-await page.locator(".modal").getByRole("button", { name: "Create Payment" }).click();
-await page.waitForTimeout(2500);
+const [first, firstText] = await quotation(brightway, [[licence, 30]]);
+console.log("3. Brightway (Gold), 30 licences:", firstText);
+await invoiceAndPay(first);
+const [second, secondText] = await quotation(brightway, [[licence, 15]]);
+console.log("   Brightway (Gold), then 15 licences:", secondText);
+await shot("quotation-estimate");
+await invoiceAndPay(second);
 const after = (await lines([["referrer_id", "=", brightway]])).filter((r) => !before.includes(r.id));
-console.log("3. paid; new ledger rows for Brightway:");
+console.log("   both paid; new ledger rows for Brightway:");
 for (const row of after) {
     console.log(`   ${row.origin_move_id && row.origin_move_id[1]} ${row.kind} ${row.state} ${row.amount}: ${row.name}`);
 }

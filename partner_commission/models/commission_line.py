@@ -627,7 +627,13 @@ class CommissionLine(models.Model):
         return ("commission.line", self.id)
 
     def _commission_rfq_line_label(self):
-        """Description of the RFQ line that pays these rows (of one document)."""
+        """Description of the RFQ line that pays these rows (of one document): what it
+        pays for, then how each row was computed."""
+        explanations = [row.name for row in self if row.name]
+        return "\n".join([self._commission_rfq_line_title(), *explanations])
+
+    def _commission_rfq_line_title(self):
+        """First line of the RFQ line's description: the document and its customer."""
         document = self._commission_document()
         base = sum(self.mapped("base"))
         amount = sum(self.mapped("amount"))

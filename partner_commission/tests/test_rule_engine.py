@@ -224,6 +224,10 @@ class TestRuleEngine(CommissionCommon):
         # the true-ups go on the RFQ as new lines
         self.payout()
         self.assertEqual(self.commission_orders().amount_untaxed, 7200.0)
+        # each RFQ line says how its rows were computed
+        descriptions = "\n".join(self.commission_orders().order_line.mapped("name"))
+        self.assertIn("tier 2 of 2", descriptions)
+        self.assertIn("(true-up)", descriptions)
         # a credit note of 15,000 drops the quarter to 45,000: back to 10 % everywhere
         self.refund(second, [(self.software, 15000, 1)])
         self.sync()
