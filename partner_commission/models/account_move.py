@@ -247,12 +247,15 @@ class AccountMove(models.Model):
         self.ensure_one()
         groups = defaultdict(list)  # (referrer, plan) -> engine lines
         values = []
+        common = self._commission_common_values(self)
         for line, (referrer, plan, pricelist, sale_line) in contexts.items():
             if sale_line.is_downpayment:
                 booked = booked_rates.get((line.id, referrer.id))
                 rate = booked.rate if booked else self._commission_down_payment_rate(sale_line)
                 values.append(
-                    self._commission_row_values(line, referrer, plan, sale_line, None, rate)
+                    self._commission_row_values(
+                        line, referrer, plan, sale_line, None, rate, common=common
+                    )
                 )
             elif line.product_id:
                 order = sale_line.order_id
@@ -282,7 +285,13 @@ class AccountMove(models.Model):
                 if booked and not (res and res["rule"]._commission_is_whole_tier()):
                     values.append(
                         self._commission_row_values(
-                            line, referrer, booked.plan_id, sale_line, booked.rule_id, booked.rate
+                            line,
+                            referrer,
+                            booked.plan_id,
+                            sale_line,
+                            booked.rule_id,
+                            booked.rate,
+                            common=common,
                         )
                     )
                 elif res:
@@ -295,6 +304,7 @@ class AccountMove(models.Model):
                             res["rule"],
                             res["rate"],
                             explanation=res["explanation"],
+                            common=common,
                         )  # fmt: skip
                     )
         return [v for v in values if v["rate"]]
@@ -341,42 +351,53 @@ class AccountMove(models.Model):
         return 100.0 * order.commission / order.amount_untaxed
 
     def _commission_row_values(
-        self, line, referrer, plan, sale_line, rule, rate, kind=None, explanation=None
+        self, line, referrer, plan, sale_line, rule, rate, kind=None, explanation=None, common=None
     ):
-        """Row values of one line at full commission: base × rate."""
+        """Row values of one line at full commission: base × rate. ``common``: the values
+        of its move (``_commission_common_values``), when already read."""
         move = line.move_id
+        common = common or self._commission_common_values(move)
         currency = move.currency_id
         base = line.price_subtotal * (-1 if kind == "clawback" else 1)
         amount = currency.round(base * rate / 100.0)
         rule = rule or self.env["commission.rule"]
-        explanation = explanation or self.env._(
-            "%(rate)s %% of %(base)s: %(what)s (%(plan)s)",
-            rate=f"{rate:.4g}",
-            base=currency.format(base),
-            what=rule._condition_label() if rule else line.name or "",
-            plan=plan.name,
-        )
+        if explanation is None:
+            explanation = self.env._(
+                "%(rate)s %% of %(base)s: %(what)s (%(plan)s)",
+                rate=f"{rate:.4g}",
+                base=currency.format(base),
+                what=rule._condition_label() if rule else line.name or "",
+                plan=plan.name,
+            )
+        product = line.product_id
         return {
+            **common,
             "kind": kind or "commission",
             "name": explanation,
-            "move_id": move.id,
             "move_line_id": line.id,
-            "origin_move_id": self.id,
             "sale_line_id": sale_line.id or False,
             "referrer_id": referrer.id,
             "grade_id": referrer.grade_id.id,
             "plan_id": plan.id,
             "rule_id": rule.id,
-            "product_id": line.product_id.id,
-            "categ_id": line.product_id.categ_id.id,
-            "partner_id": self.commercial_partner_id.id,
-            "user_id": self.invoice_user_id.id,
-            "company_id": self.company_id.id,
-            "currency_id": currency.id,
-            "company_currency_id": self.company_currency_id.id,
+            "product_id": product.id,
+            "categ_id": product.categ_id.id,
             "base": base,
             "rate": rate,
             "amount": amount,
+        }
+
+    def _commission_common_values(self, move):
+        """Row values that all lines of ``move`` (this invoice or one of its credit notes)
+        share."""
+        return {
+            "move_id": move.id,
+            "origin_move_id": self.id,
+            "partner_id": self.commercial_partner_id.id,
+            "user_id": self.invoice_user_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": move.currency_id.id,
+            "company_currency_id": self.company_currency_id.id,
             "date": move.invoice_date or move.date,
         }
 

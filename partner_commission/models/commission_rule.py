@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..wizard.commission_simulation import SIMULATION_KEY
+
 # rule fields whose changes are logged in the plan's chatter
 AUDITED_FIELDS = (
     "active", "sequence", "category_id", "product_id", "pricelist_id", "template_id",
@@ -350,7 +352,6 @@ class CommissionRule(models.Model):
             from_currency = from_currency or self.plan_id.company_id.currency_id or company_currency
             return from_currency._convert(amount, currency, company, date)
 
-        fmt = self.plan_id._commission_formatter(currency)
         rate, band = self._commission_rate_over(*span)
         per_unit = convert(self.amount_per_unit) if self.amount_per_unit else 0.0
         items = [
@@ -361,50 +362,63 @@ class CommissionRule(models.Model):
                 "amount": currency.round(
                     line["base"] * rate / 100.0 + per_unit * line.get("quantity", 0.0)
                 ),
+                "explanation": "",
             }
             for line in lines
         ]
-        extras = []
+        notes = []  # (message, {name: amount}) for the explanation
         if self.amount_per_unit:
-            extras.append(self.env._("+ %(amount)s per unit", amount=fmt(per_unit)))
+            notes.append((self.env._("+ %(amount)s per unit"), {"amount": per_unit}))
         if self.fixed_amount:
             fixed = currency.round(convert(self.fixed_amount))
             max(items, key=lambda item: abs(item["base"]))["amount"] += fixed
-            extras.append(self.env._("+ %(amount)s per deal", amount=fmt(fixed)))
+            notes.append((self.env._("+ %(amount)s per deal"), {"amount": fixed}))
         total = sum(item["amount"] for item in items)
         if self.is_capped:
             cap = convert(self.max_commission)
             if currency.compare_amounts(abs(total), cap) > 0:
                 total = cap if total > 0 else -cap
                 self.plan_id._scale_amounts(items, total, currency)
-                extras.append(self.env._("capped at %(cap)s per document", cap=fmt(cap)))
+                notes.append((self.env._("capped at %(cap)s per document"), {"cap": cap}))
         if self.period_cap and total > 0:
             remaining = convert(max(0.0, self.period_cap - period_amount), company_currency)
             if currency.compare_amounts(total, remaining) > 0:
-                extras.append(
-                    self.env._(
-                        "period cap of %(cap)s reached: %(excess)s not booked",
-                        cap=fmt(convert(self.period_cap)),
-                        excess=fmt(total - remaining),
+                notes.append(
+                    (
+                        self.env._("period cap of %(cap)s reached: %(excess)s not booked"),
+                        {"cap": convert(self.period_cap), "excess": total - remaining},
                     )
                 )
                 self.plan_id._scale_amounts(items, currency.round(remaining), currency)
-        explanation = self._commission_explanation(band)
         for item in items:
             base = item["base"]
             item["rate"] = 100.0 * item["amount"] / base if base else rate
+        # a simulation only sums the amounts: it needs no words
+        if SIMULATION_KEY not in self.env.context:
+            self._commission_explain(items, currency, rate, band, notes)
+        return {item.pop("key"): item for item in items}
+
+    def _commission_explain(self, items, currency, rate, band, notes):
+        """Set the ``explanation`` of each item: '12 % of 1,200.00: Software, Gold
+        resellers, tier 2 of 3 + 50.00 per deal'."""
+        fmt = self.plan_id._commission_formatter(currency)
+        what = self._commission_explanation(band)
+        extras = [
+            message % {name: fmt(amount) for name, amount in amounts.items()}
+            for message, amounts in notes
+        ]
+        for item in items:
             item["explanation"] = " ".join(
                 [
                     self.env._(
                         "%(rate)s %% of %(base)s: %(what)s",
                         rate=f"{rate:.4g}",
-                        base=fmt(base),
-                        what=explanation,
+                        base=fmt(item["base"]),
+                        what=what,
                     ),
                     *extras,
                 ]
             )
-        return {item.pop("key"): item for item in items}
 
     def _commission_explanation(self, band):
         """'Software, Gold resellers, tier 2 of 3': what the rule applies to, under which

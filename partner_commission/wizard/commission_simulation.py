@@ -12,61 +12,64 @@ class SimulationState:
     """What the engine needs to know in a simulation instead of the ledger: which plan's
     rules apply, and the referrers' attainment and commission per period so far."""
 
-    def __init__(self, plan, rules_plan, final_bases=None, document_bases=None):
+    def __init__(self, plan, rules_plan, first=None):
         self.plan_id = plan.id
         self.rules_plan = rules_plan
-        self.bases = defaultdict(float)  # (referrer id, period start) -> base
-        self.amounts = defaultdict(float)  # (referrer id, period start, rule id) -> amount
-        self.document_bases = defaultdict(float)  # (doc, referrer id, period start) -> base
-        # second pass (tiers paid on the whole period): the first pass's totals
-        self.final_bases = final_bases
-        self.first_document_bases = document_bases
-        self.document = None
+        # (referrer id, period start) -> base so far; -> {rule id: amount so far}
+        self.bases = defaultdict(float)
+        self.amounts = defaultdict(lambda: defaultdict(float))
+        # document -> {(referrer id, period start): its base}, and the attainment after it
+        self.document_bases = defaultdict(lambda: defaultdict(float))
+        self.document_ends = {}
         self.values = {}  # document -> its simulated row values
-        self.document_ends = {}  # (doc, referrer id, period start) -> attainment after it
         self.totals = {}
+        self.periods = {}  # date -> period start
+        self.document = None
+        # second pass (tiers paid on the whole period): the first pass and its totals
+        self.first = first
+
+    def period(self, plan, date):
+        if date not in self.periods:
+            self.periods[date] = plan._commission_period(date)[0]
+        return self.periods[date]
 
     def figures(self, referrer, plan, date, company):
-        period = plan._commission_period(date)[0]
-        key = (referrer.id, period)
-        if self.final_bases is not None:
-            attainment = self.final_bases[key] - self.first_document_bases[(self.document, *key)]
+        key = (referrer.id, self.period(plan, date))
+        if self.first:
+            own = self.first.document_bases[self.document].get(key, 0.0)
+            attainment = self.first.bases.get(key, 0.0) - own
         else:
             attainment = self.bases[key]
-        amounts = {
-            rule_id: amount
-            for (referrer_id, start, rule_id), amount in self.amounts.items()
-            if (referrer_id, start) == key
-        }
-        return attainment, amounts
+        return attainment, dict(self.amounts[key])
 
     def record(self, document, values, plan):
         """Add a simulated document's row values to the running totals."""
+        env = plan.env
         for vals in values:
             if vals["kind"] == "clawback" and not vals.get("base"):
                 continue
-            company = plan.env["res.company"].browse(vals["company_id"])
-            currency = plan.env["res.currency"].browse(vals["currency_id"])
             base, amount = vals["base"], vals["amount"]
-            if currency != company.currency_id:
+            if vals["currency_id"] != vals["company_currency_id"]:
+                company = env["res.company"].browse(vals["company_id"])
+                currency = env["res.currency"].browse(vals["currency_id"])
                 base = currency._convert(base, company.currency_id, company, vals["date"])
                 amount = currency._convert(amount, company.currency_id, company, vals["date"])
-            key = (vals["referrer_id"], plan._commission_period(vals["date"])[0])
+            key = (vals["referrer_id"], self.period(plan, vals["date"]))
             self.bases[key] += base
-            self.document_bases[(document, *key)] += base
-            self.amounts[(*key, vals.get("rule_id") or False)] += amount
+            self.document_bases[document][key] += base
+            self.amounts[key][vals.get("rule_id") or False] += amount
         self.values[document] = values
-        for key in {k[1:] for k in self.document_bases if k[0] == document}:
-            self.document_ends[(document, *key)] = self.bases[key]
+        self.document_ends[document] = {
+            key: self.bases[key] for key in self.document_bases.get(document, ())
+        }
 
-    def same_as_first_pass(self, document, first, rules):
+    def same_as_first_pass(self, document, rules):
         """Whether the first pass already gave ``document`` the rates of the whole period:
         the band its attainment reached then is the band of the period's total."""
-        keys = [key[1:] for key in first.document_ends if key[0] == document]
+        ends = self.first.document_ends.get(document, {})
         return all(
-            rule._commission_band_index(first.document_ends[(document, *key)])
-            == rule._commission_band_index(self.final_bases[key])
-            for key in keys
+            rule._commission_band_index(end) == rule._commission_band_index(self.first.bases[key])
+            for key, end in ends.items()
             for rule in rules
         )
 
@@ -219,12 +222,10 @@ class CommissionSimulation(models.TransientModel):
         whole = rules_plan.commission_rule_ids.filtered(lambda r: r._commission_is_whole_tier())
         if not whole:
             return first.totals
-        second = SimulationState(
-            self.plan_id, rules_plan, dict(first.bases), dict(first.document_bases)
-        )
-        return self._simulation_pass(documents, second, settlements, first, whole).totals
+        second = SimulationState(self.plan_id, rules_plan, first)
+        return self._simulation_pass(documents, second, settlements, whole).totals
 
-    def _simulation_pass(self, documents, state, settlements, first=None, whole=None):
+    def _simulation_pass(self, documents, state, settlements, whole=None):
         env_documents = documents.with_context(**{SIMULATION_KEY: state})
         Ledger = self.env["commission.line"]
         rules = self.env["commission.rule"].with_context(active_test=False)
@@ -232,8 +233,8 @@ class CommissionSimulation(models.TransientModel):
         referrers = set(self.referrer_ids.ids)
         for document in env_documents:
             state.document = document.id
-            if first and state.same_as_first_pass(document.id, first, whole):
-                values = first.values[document.id]
+            if state.first and state.same_as_first_pass(document.id, whole):
+                values = state.first.values[document.id]
             elif document._name == "crm.lead":
                 values = document._commission_targets()
             else:
