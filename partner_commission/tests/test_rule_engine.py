@@ -254,6 +254,32 @@ class TestRuleEngine(CommissionCommon):
         self.assertEqual(self.booked(more), 4200.0)
         self.assertEqual(self.booked(earlier), 4000.0, "last quarter is left alone")
 
+    def test_the_estimate_equals_the_booking_of_the_same_order(self):
+        self._refer(self._tier_plan("whole"))
+        self._paid([(self.software, 40000, 1)])
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "referrer_id": self.referrer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.software.id, "price_unit": 20000, "tax_ids": []}
+                    ),
+                    Command.create(
+                        {"product_id": self.server.id, "price_unit": 500, "tax_ids": []}
+                    ),
+                ],
+            }
+        )
+        # 60,500 in the quarter with this order: all of it at 12 %
+        self.assertEqual(order.commission, 2460.0)
+        self.assertIn("tier 2 of 2", order.commission_explanation)
+        order.action_confirm()
+        invoice = order._create_invoices()
+        invoice.action_post()
+        self.pay(invoice)
+        self.assertEqual(self.booked(invoice), order.commission)
+
     # ------------------------------------------------------------
     # Won deals
     # ------------------------------------------------------------
