@@ -61,9 +61,10 @@ async function rpc(page, model, method, args, kwargs = {}) {
 const partner = await session("portal.gold@example.com", "portal");
 await shot(partner, "/my", "portal-commissions-home",
     ".o_portal_index_card:not(.d-none) a[href='/my/commissions']");
-// the newest statement link, then a question on the newest row
+// the statement of the newest period with rows, then a question on the newest row
+await partner.goto(`${base}/my/commissions?groupby=period`);
+const statement = await partner.getAttribute("tr.o_commission_group a", "href");
 await partner.goto(`${base}/my/commissions`);
-const statement = await partner.getAttribute(".o_commission_statements a", "href");
 const lineId = await partner.getAttribute(".o_commission_row", "data-line-id");
 await partner.click(`.o_commission_row[data-line-id='${lineId}'] .o_commission_question summary`);
 await partner.fill(`.o_commission_row[data-line-id='${lineId}'] textarea[name=question]`,

@@ -1,6 +1,6 @@
 from werkzeug.exceptions import NotFound
 
-from odoo import http
+from odoo import fields, http
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.http import request
@@ -177,7 +177,17 @@ class CommissionPortal(CrmPartnerAssignPortal):
                 "plan_period": plan_period,
                 "period_label": Ledger._portal_period_label,
                 "state_group": Ledger._portal_state_group,
-                "current_period": Ledger._portal_period_key(Ledger._portal_today(), plan_period),
+                # the current period first, even before it has rows (payments may show)
+                "statement_periods": list(
+                    dict.fromkeys(
+                        [
+                            Ledger._portal_period_key(
+                                fields.Date.context_today(Ledger), plan_period
+                            ),
+                            *periods,
+                        ]
+                    )
+                )[:6],
                 "message": kw.get("message"),
                 "error": kw.get("error"),
             }
@@ -242,7 +252,6 @@ class CommissionPortal(CrmPartnerAssignPortal):
         type="http",
         auth="user",
         website=True,
-        readonly=True,
     )
     def portal_my_commission_statement_pdf(self, period, **kwargs):
         values = self._commission_statement_values(period)

@@ -2,7 +2,7 @@ import re
 from collections import defaultdict
 from datetime import date
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import date_utils
@@ -344,7 +344,3 @@ class CommissionLine(models.Model):
             if activities:
                 activities.action_feedback(feedback=self.env._("Answered on the row."))
         return res
-
-    @api.model
-    def _portal_today(self):
-        return fields.Date.context_today(self)
