@@ -3,6 +3,7 @@ from . import commission_demo
 from . import commission_rule
 from . import commission_rule_tier
 from . import commission_line
+from . import commission_line_portal
 from . import res_company
 from . import res_config_settings
 from . import res_partner_grade

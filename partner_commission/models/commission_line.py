@@ -25,7 +25,7 @@ ROW_KEY_FIELDS = ("move_line_id", "sale_line_id", "referrer_id")
 class CommissionLine(models.Model):
     _name = "commission.line"
     _description = "Commission Ledger Row"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _mail_post_access = "read"
 

@@ -62,11 +62,15 @@ class CrmLead(models.Model):
             targets += lead._commission_target_values(referrer, plan)
         return targets
 
-    def _commission_base_lines(self):
+    def _commission_base_lines(self, quotations=False):
         """(order line or None, product, quantity, base, currency, pricelist) that the
-        opportunity earns on."""
+        opportunity earns on: its confirmed orders' lines, else (``quotations``, for the
+        estimate) its open quotations' lines, else its expected revenue."""
         self.ensure_one()
-        order_lines = self.order_ids.filtered(lambda o: o.state == "sale").order_line.filtered(
+        orders = self.order_ids.filtered(lambda o: o.state == "sale")
+        if not orders and quotations:
+            orders = self.order_ids.filtered(lambda o: o.state in ("draft", "sent"))
+        order_lines = orders.order_line.filtered(
             lambda line: not line.display_type and not line.is_downpayment
         )
         if order_lines:
@@ -91,7 +95,7 @@ class CrmLead(models.Model):
             )  # fmt: skip
         ]
 
-    def _commission_target_values(self, referrer, plan):
+    def _commission_target_values(self, referrer, plan, quotations=False):
         self.ensure_one()
         company = self.company_id or self.env.company
         date = fields.Date.to_date(self.date_closed) or fields.Date.context_today(self)
@@ -99,7 +103,7 @@ class CrmLead(models.Model):
         attainment, period_amounts = plan._commission_period_figures(
             referrer, date, company, ("lead_id", "!=", self.id)
         )
-        for currency, lines in self._commission_group_by_currency().items():
+        for currency, lines in self._commission_group_by_currency(quotations).items():
             result = plan._compute_commission(
                 [
                     {
@@ -128,7 +132,7 @@ class CrmLead(models.Model):
                     {
                         "kind": "commission",
                         "name": self.env._(
-                            "%(explanation)s (won %(lead)s)",
+                            "%(explanation)s (opportunity %(lead)s)",
                             explanation=res["explanation"],
                             lead=self.name,
                         ),
@@ -153,8 +157,28 @@ class CrmLead(models.Model):
                 )
         return values
 
-    def _commission_group_by_currency(self):
+    def _commission_group_by_currency(self, quotations=False):
         groups = {}
-        for line in self._commission_base_lines():
+        for line in self._commission_base_lines(quotations):
             groups.setdefault(line[3], []).append(line)
         return groups
+
+    def _commission_estimate(self):
+        """What the assigned partner would earn on this opportunity, from the booking's own
+        path (``_commission_target_values``: the engine on its orders' lines, else its
+        quotations', else its expected revenue): a list of {'currency', 'amount',
+        'explanations'} per currency (the engine's explanations), empty without a plan."""
+        self.ensure_one()
+        referrer = self.partner_assigned_id.commercial_partner_id
+        plan = referrer.commission_plan_id
+        if not plan or (plan.company_id and plan.company_id != self.company_id):
+            return []
+        estimates = {}
+        for vals in self.sudo()._commission_target_values(referrer, plan, quotations=True):
+            currency = self.env["res.currency"].browse(vals["currency_id"])
+            entry = estimates.setdefault(
+                currency, {"currency": currency, "amount": 0.0, "explanations": []}
+            )
+            entry["amount"] += vals["amount"]
+            entry["explanations"].append(vals["name"])
+        return list(estimates.values())

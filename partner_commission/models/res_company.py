@@ -25,6 +25,12 @@ class ResCompany(models.Model):
         "keep collecting commissions.",
     )
 
+    commission_statement_email = fields.Boolean(
+        "Monthly Commission Statements",
+        help="Each month, the partners' contacts who see their commissions in the portal get "
+        "an email with last month's statement and its link.",
+    )
+
     @api.constrains("commission_po_minimum")
     def _check_commission_po_minimum(self):
         if any(company.commission_po_minimum < 0 for company in self):

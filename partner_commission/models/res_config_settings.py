@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     commission_po_minimum = fields.Monetary(
         related="company_id.commission_po_minimum", readonly=False
     )
+    commission_statement_email = fields.Boolean(
+        related="company_id.commission_statement_email", readonly=False
+    )

@@ -1,6 +1,11 @@
+import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.fields import Domain
+from odoo.tools import date_utils
+
+_logger = logging.getLogger(__name__)
 
 # ledger states of commissions the referrer is still to be paid
 UNPAID_STATES = ("pending", "to_approve", "to_pay", "draft", "confirmed", "billed")
@@ -38,6 +43,21 @@ class ResPartner(models.Model):
         "res.currency",
         compute="_compute_commission_balance",
         groups="partner_commission.group_commission_user",
+    )
+
+    commission_portal_access = fields.Boolean(
+        "Sees Commissions",
+        copy=False,
+        groups="partner_commission.group_commission_manager",
+        help="This contact sees its company's commissions in the portal (balance, rows, "
+        "statements, questions) and gets the monthly statement email. Set by commission "
+        "managers.",
+    )
+    commission_statement_sent = fields.Char(
+        "Last Commission Statement Sent",
+        copy=False,
+        groups="partner_commission.group_commission_manager",
+        help="Month (2026-11) of the last statement email this contact received.",
     )
 
     @api.depends_context("company", "allowed_company_ids")
@@ -107,3 +127,98 @@ class ResPartner(models.Model):
             plan = partner.grade_id.default_commission_plan_id
             if partner.commission_plan_id != plan:
                 partner.with_context(commission_plan_from_grade=True).commission_plan_id = plan
+
+    # ------------------------------------------------------------
+    # Portal access and the monthly statement email
+    # ------------------------------------------------------------
+
+    def _commission_portal_allowed(self):
+        """True when this contact sees its company's commissions in the portal: a
+        commission manager allowed it, and its company is a graded partner."""
+        self.ensure_one()
+        partner = self.sudo()
+        commercial = partner.commercial_partner_id
+        return bool(partner.commission_portal_access and (partner.grade_id or commercial.grade_id))
+
+    @api.model
+    def _cron_commission_statement(self):
+        """Email last month's commission statement to the contacts allowed to see their
+        company's commissions, in companies that send statements; each contact once a
+        month, whatever the number of runs."""
+        month = date_utils.start_of(fields.Date.context_today(self), "month")
+        last_month = date_utils.subtract(month, months=1)
+        key = self.env["commission.line"]._portal_period_key(last_month, "month")
+        contacts = self._commission_statement_recipients(key)
+        Cron = self.env["ir.cron"]
+        Cron._commit_progress(remaining=len(contacts))
+        for contact in contacts:
+            contact = contact.try_lock_for_update().filtered_domain(
+                self._commission_statement_domain(key)
+            )
+            if contact:
+                contact._commission_send_statement(key)
+            Cron._commit_progress(1)
+
+    @api.model
+    def _commission_statement_domain(self, key):
+        companies = (
+            self.env["res.company"].sudo().search([("commission_statement_email", "=", True)])
+        )
+        return (
+            Domain("commission_portal_access", "=", True)
+            & Domain("email", "!=", False)
+            & Domain("commission_statement_sent", "not in", [key])
+            & Domain("commercial_partner_id.grade_id", "!=", False)
+            & Domain(
+                "commercial_partner_id",
+                "in",
+                self.env["commission.line"]
+                .sudo()
+                ._search([("company_id", "in", companies.ids)])
+                .select("referrer_id"),
+            )
+        )
+
+    @api.model
+    def _commission_statement_recipients(self, key):
+        return self.sudo().search(self._commission_statement_domain(key), order="id")
+
+    def _commission_send_statement(self, key):
+        """Send the statement of period ``key`` to this contact with the editable template;
+        a failure is noted on the contact, and the next run tries again."""
+        self.ensure_one()
+        template = self.env.ref(
+            "partner_commission.mail_template_commission_statement", raise_if_not_found=False
+        )
+        if not template:
+            return
+        try:
+            with self.env.cr.savepoint():
+                template.with_context(commission_statement_period=key).send_mail(
+                    self.id, email_layout_xmlid="mail.mail_notification_light"
+                )
+                self.sudo().commission_statement_sent = key
+        except Exception as error:  # noqa: BLE001 - one contact must not stop the others
+            _logger.info("Commission statement %s to %s failed: %s", key, self.email, error)
+            self.sudo()._message_log(
+                body=self.env._(
+                    "The commission statement of %(period)s could not be sent: %(error)s",
+                    period=key,
+                    error=str(error),
+                )
+            )
+
+    def _commission_statement_email_values(self):
+        """What the statement email shows: the period, its link and the figures per company
+        and currency (rendered by the template)."""
+        self.ensure_one()
+        Ledger = self.env["commission.line"]
+        key = self.env.context.get("commission_statement_period") or Ledger._portal_period_key(
+            date_utils.subtract(fields.Date.context_today(self), months=1), "month"
+        )
+        return {
+            "period": key,
+            "label": Ledger._portal_period_label(key),
+            "url": f"{self.get_base_url()}/my/commissions/statement/{key}",
+            "sections": Ledger._portal_statement(self.commercial_partner_id, key),
+        }

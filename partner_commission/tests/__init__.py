@@ -1,0 +1,2 @@
+from . import test_portal_commission
+from . import test_portal_statement_email

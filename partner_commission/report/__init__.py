@@ -1,0 +1,1 @@
+from . import commission_statement_report
