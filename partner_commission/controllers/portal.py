@@ -153,6 +153,11 @@ class CommissionPortal(CrmPartnerAssignPortal):
                 "default_url": "/my/commissions",
                 "referrer": referrer,
                 "totals": Ledger._portal_totals(referrer),
+                "tier_progress": referrer.commission_plan_id.sudo()._commission_tier_progress(
+                    referrer
+                )
+                if referrer.commission_plan_id
+                else [],
                 "has_rows": bool(periods),
                 "rows": rows,
                 "groups": groups,

@@ -356,6 +356,37 @@ class CommissionPlan(models.Model):
             amounts[rule.id] += amount_company
         return attainment, amounts
 
+    def _commission_tier_progress(self, referrer, date=None):
+        """Where ``referrer`` stands in this plan's tiers this period: a list of
+        {'rule', 'attainment', 'threshold' (of the next tier, or None at the top), 'percent'
+        (of it reached), 'rate' (of the next tier, or reached), 'currency', 'period'} per
+        tiered rule."""
+        self.ensure_one()
+        date = date or fields.Date.context_today(self)
+        company = self.company_id or referrer.company_id or self.env.company
+        attainment, _amounts = self._commission_period_figures(referrer, date, company)
+        progress = []
+        for rule in self.commission_rule_ids.filtered("is_tiered"):
+            bands = rule._commission_bands()
+            index = rule._commission_band_index(attainment)
+            upcoming = bands[index + 1] if index + 1 < len(bands) else None
+            progress.append(
+                {
+                    "rule": rule,
+                    "attainment": attainment,
+                    "threshold": upcoming[0] if upcoming else None,
+                    "percent": round(min(100.0, 100.0 * attainment / upcoming[0]))
+                    if upcoming and upcoming[0]
+                    else 100,
+                    "rate": upcoming[1] if upcoming else bands[index][1],
+                    "currency": company.currency_id,
+                    "period": dict(self._fields["period"]._description_selection(self.env))[
+                        self.period
+                    ],
+                }
+            )
+        return progress
+
     @api.model
     def _scale_amounts(self, items, target, currency):
         """Scale the ``amount`` of ``items`` so that they sum to ``target`` exactly, keeping

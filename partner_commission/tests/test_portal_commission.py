@@ -317,6 +317,23 @@ class TestPortalCommission(CommissionPortalCommon):
     # The opportunity's estimate
     # ------------------------------------------------------------
 
+    def test_tier_progress(self):
+        rule = self.plan.commission_rule_ids.filtered(
+            lambda r: r.category_id == self.categ_software
+        )
+        rule.tier_ids = [Command.create({"threshold": 5000, "rate": 12})]
+        self.book_two_months()
+        page = self.portal_get(self.portal_pat, "/my/commissions")
+        # this month: invoice B's 2,000 of software, less the credit note of A's software
+        # line (1,000), dated this month
+        text = re.sub(r"<[^>]+>|\s+", " ", page.text).replace("\xa0", " ")
+        text = re.sub(r" +", " ", text)
+        amount = self.company.currency_id.format
+        self.assertIn(
+            f"{amount(1000.0)} of {amount(5000.0)} this month to reach 12 %".replace("\xa0", " "),
+            text,
+        )
+
     def test_opportunity_estimate_uses_the_booking_path(self):
         self.add_any_product_rule(3.0)
         lead = self.env["crm.lead"].create(
