@@ -4,6 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+odoo_ensure
 reason=$(odoo_missing_reason)
 [ -z "$reason" ] || die "Odoo 19 is not importable by $PYTHON: $reason. Install Odoo 19.0 (see README) or set ODOO_PYTHON."
 [ -n "$ADDONS" ] || die "no addon found in $REPO"

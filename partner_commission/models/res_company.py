@@ -25,6 +25,13 @@ class ResCompany(models.Model):
         "keep collecting commissions.",
     )
 
+    commission_purchaser_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False)]",
+        help="Buyer of the commission RFQs. Empty: the salesperson of the first invoice "
+        "paid on the RFQ.",
+    )
+
     @api.constrains("commission_po_minimum")
     def _check_commission_po_minimum(self):
         if any(company.commission_po_minimum < 0 for company in self):

@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     commission_po_minimum = fields.Monetary(
         related="company_id.commission_po_minimum", readonly=False
     )
+    commission_purchaser_id = fields.Many2one(
+        related="company_id.commission_purchaser_id", readonly=False
+    )
