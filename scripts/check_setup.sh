@@ -32,4 +32,3 @@ assert where.startswith(tmp + os.sep), f"odoo imported from {where}, not from {t
 assert odoo.release.version_info[:2] == (19, 0), odoo.release.version
 print(f"set-up check: Odoo {odoo.release.version} imported from {where}")
 PY
-echo "1 passed, 0 failed"

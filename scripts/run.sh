@@ -33,4 +33,6 @@ cat <<MSG
   Stop it with Ctrl+C. Data lives in ${DATA_DIR}.
 
 MSG
+# the server's log goes to the terminal and to $DATA_DIR/logs/demo.log
+exec > >(tee -a "$DATA_DIR/logs/demo.log") 2>&1
 exec "$PYTHON" -m odoo "${ODOO_OPTS[@]}" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" "$@"
