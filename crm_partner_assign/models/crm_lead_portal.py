@@ -224,7 +224,7 @@ class CrmLead(models.Model):
         self.ensure_one()
         activity = self._portal_get_next_activity()
         return bool(activity) and (
-            str(activity.activity_type_id.id) == str(values.get("activity_type_id") or ""),
+            str(activity.activity_type_id.id),
             fields.Date.to_string(activity.date_deadline),
             activity.summary or "",
         ) == (
