@@ -5,6 +5,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO"
 rc=0
+odoo_ensure
 addons=(${ADDONS//,/ })
 [ ${#addons[@]} -gt 0 ] || { echo "no addon to lint"; exit 0; }
 

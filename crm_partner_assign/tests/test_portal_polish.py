@@ -42,6 +42,7 @@ class TestPortalPolish(PortalCommon):
         self.assertIn('value="12000.00"', page)
         self.assertNotIn('12000.0"', page)
         self.assertIn("12,000.00", page)
+        self.assertIn('name="probability" value="10"', page)
 
     def test_next_activity_shown_after_saving(self):
         self.login_as(self.portal_a)

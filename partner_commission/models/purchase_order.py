@@ -209,12 +209,12 @@ class PurchaseOrder(models.Model):
         under it are left alone and keep collecting. Each RFQ is confirmed in its own
         savepoint, and transaction when ``commit``, then emailed: a failing RFQ is noted
         on it and the others go on; a failing email never undoes its confirmation.
-        Returns the confirmed RFQs."""
+        RFQs of ended periods whose lines net to zero are cancelled with a note, never
+        emailed. Returns the confirmed RFQs."""
         today = today or fields.Date.context_today(self)
-        todo = self._commission_orders_to_confirm(today)
-        settled = self._commission_orders_of_ended_periods(today).filtered(
-            lambda o: o.currency_id.is_zero(o.amount_total)
-        )
+        ended = self._commission_orders_of_ended_periods(today)
+        todo = ended.filtered(lambda o: o._commission_reaches_minimum(today))
+        settled = ended.filtered(lambda o: o.currency_id.is_zero(o.amount_total))
         Cron = self.env["ir.cron"]
         if commit:
             Cron._commit_progress(remaining=len(todo) + len(settled))
