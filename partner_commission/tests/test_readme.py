@@ -56,3 +56,17 @@ class TestReadme(TransactionCase):
         self.env.invalidate_all()
         self.assertEqual(ended.state, "purchase")
         self.assertEqual(set((drafts - ended).mapped("state")), {"draft"})
+
+    def test_demo_and_tests_run_side_by_side(self):
+        """The tests' HTTP port defaults to one the demo does not use, and the demo server
+        also logs to .data/logs/."""
+        scripts = README.parent / "scripts"
+
+        def default(name, text):
+            return re.search(r"\$\{" + name + r":-(\d+)\}", text).group(1)
+
+        run, test = (scripts / "run.sh").read_text(), (scripts / "test.sh").read_text()
+        self.assertNotEqual(default("ODOO_TEST_PORT", test), default("ODOO_PORT", run))
+        self.assertIn('tee -a "$DATA_DIR/logs/demo.log"', run)
+        self.assertIn(f"| `ODOO_TEST_PORT` | `{default('ODOO_TEST_PORT', test)}` |",
+                      README.read_text())  # fmt: skip
