@@ -3,6 +3,7 @@
 # database (run `make test` first, or set ODOO_TEST_DB to a database with the addons).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+odoo_ensure
 reason=$(odoo_missing_reason)
 [ -z "$reason" ] || die "Odoo 19 is not importable by $PYTHON: $reason"
 DB=${ODOO_TEST_DB:-resellers_test}

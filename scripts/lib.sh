@@ -1,12 +1,16 @@
 # Shared helpers for the dev scripts. Source it; do not run it.
 #
 # Settings (environment variables, all optional):
-#   ODOO_PYTHON   Python interpreter that can `import odoo` (default: python3)
+#   ODOO_PYTHON   Python interpreter that can `import odoo` (default: python3, else the
+#                 one scripts/setup_odoo.sh sets up in .data/venv)
+#   ODOO_SRC      where scripts/setup_odoo.sh takes Odoo 19.0 from (a git repository or a
+#                 source folder; default: a shallow clone of Odoo's repository)
 #   ODOO_ADDONS   Odoo's own addons folder (default: found next to the odoo package)
 #   ODOO_PORT     HTTP port of the demo server (default: 8069)
 #   ODOO_DB       demo database name (default: resellers_demo)
 #   ODOO_TEST_DB  test database name (default: resellers_test)
-#   ODOO_TEST_PORT  HTTP port of the test server, for browser tests (default: 8069)
+#   ODOO_TEST_PORT  HTTP port of the test server, for browser tests (default: 8169, so the
+#                 tests run beside the demo)
 #   PGHOST, PGPORT, PGUSER, PGPASSWORD
 #                 set PGHOST to use an existing PostgreSQL server; without it the scripts
 #                 start a private cluster under .data/pg (port PGPORT, default 5439)
@@ -39,6 +43,25 @@ else:
     if odoo.release.version_info[:2] != (19, 0):
         print(f"Odoo {odoo.release.version} found, 19.0 is required")
 EOF
+}
+
+# Uses the Odoo that $PYTHON imports (as given by ODOO_PYTHON, or python3). When there is
+# none and ODOO_PYTHON is not set, uses the one set up in $DATA_DIR/venv, setting it up first
+# (scripts/setup_odoo.sh: Odoo 19.0 from ODOO_SRC or Odoo's repository; ODOO_SETUP=0: never).
+odoo_ensure() {
+    [ -n "$(odoo_missing_reason)" ] || return 0
+    [ -z "${ODOO_PYTHON:-}" ] || return 0
+    local venv_python="$DATA_DIR/venv/bin/python"
+    if [ -x "$venv_python" ] && [ -z "$(PYTHON=$venv_python odoo_missing_reason)" ]; then
+        export ODOO_PYTHON=$venv_python  # for the scripts this one calls
+        PYTHON=$venv_python
+        return 0
+    fi
+    [ "${ODOO_SETUP:-1}" = 1 ] || return 0
+    local python
+    python=$(bash "$REPO/scripts/setup_odoo.sh" | tail -n 1) || return 0
+    export ODOO_PYTHON=$python
+    PYTHON=$python
 }
 
 odoo_addons_dir() {

@@ -5,6 +5,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO"
 rc=0
+odoo_ensure
 addons=(${ADDONS//,/ })
 [ ${#addons[@]} -gt 0 ] || { echo "no addon to lint"; exit 0; }
 
@@ -28,9 +29,13 @@ for addon in sys.argv[1:]:
 print(f"{bad} malformed XML file(s)")
 sys.exit(1 if bad else 0)
 PY
-if command -v oca-checks-odoo-module >/dev/null 2>&1; then
+# on PATH, or next to the interpreter (the virtual environment of scripts/setup_odoo.sh)
+oca_checks=$(command -v oca-checks-odoo-module || true)
+python_bin=$(dirname "$(command -v "$PYTHON")")
+[ -n "$oca_checks" ] || [ ! -x "$python_bin/oca-checks-odoo-module" ] || oca_checks="$python_bin/oca-checks-odoo-module"
+if [ -n "$oca_checks" ]; then
     echo "oca-checks-odoo-module"
-    oca-checks-odoo-module --no-verbose "${addons[@]/%//__manifest__.py}" \
+    "$oca_checks" --no-verbose "${addons[@]/%//__manifest__.py}" \
         --disable=xml-view-dangerous-replace-low-priority,po-pretty-format,xml-oe-structure-missing-id || rc=1
 fi
 exit $rc

@@ -4,6 +4,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
+odoo_ensure
 reason=$(odoo_missing_reason)
 [ -z "$reason" ] || die "Odoo 19 is not importable by $PYTHON: $reason. Install Odoo 19.0 (see README) or set ODOO_PYTHON."
 [ -n "$ADDONS" ] || die "no addon found in $REPO"
@@ -32,4 +33,6 @@ cat <<MSG
   Stop it with Ctrl+C. Data lives in ${DATA_DIR}.
 
 MSG
+# the server's log goes to the terminal and to $DATA_DIR/logs/demo.log
+exec > >(tee -a "$DATA_DIR/logs/demo.log") 2>&1
 exec "$PYTHON" -m odoo "${ODOO_OPTS[@]}" -d "$DB" --db-filter="^$DB\$" --http-port="$PORT" "$@"

@@ -9,6 +9,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 cd "$REPO"
 
+odoo_ensure
 status=0
 say "Linters"
 bash "$REPO/scripts/lint.sh" || status=1
@@ -64,7 +65,7 @@ set +e
     --odoo-extra="db_host=$PGHOST" --odoo-extra="db_port=$PGPORT" --odoo-extra="db_user=$PGUSER" \
     ${PGPASSWORD:+--odoo-extra="db_password=$PGPASSWORD"} \
     --odoo-extra="data-dir=$DATA_DIR/filestore" --odoo-extra="http-interface=127.0.0.1" \
-    --odoo-extra="http-port=${ODOO_TEST_PORT:-8069}" \
+    --odoo-extra="http-port=${ODOO_TEST_PORT:-8169}" \
     --odoo-extra="logfile=$test_log" \
     "$@"
 rc=$?

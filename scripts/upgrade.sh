@@ -6,6 +6,7 @@
 # invoice is the same before and after, and syncing every invoice again books nothing.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
+odoo_ensure
 reason=$(odoo_missing_reason)
 [ -z "$reason" ] || die "Odoo 19 is not importable by $PYTHON: $reason"
 FROM=${UPGRADE_FROM:-63fbab5}

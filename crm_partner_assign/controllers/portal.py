@@ -11,6 +11,7 @@ from odoo.addons.portal.controllers.portal import pager as portal_pager
 from ..models.crm_lead_portal import (
     PORTAL_CONTACT_FIELDS,
     PORTAL_CREATE_FIELDS,
+    PORTAL_MAX_ID,
     PORTAL_OPPORTUNITY_FIELDS,
 )
 
@@ -215,14 +216,15 @@ class CrmPartnerAssignPortal(CustomerPortal):
     # ------------------------------------------------------------
 
     def _crm_lead_portal_get(self, lead_id):
-        """The lead, sudo, when the current user's partner owns it; 404 or 403 otherwise."""
+        """The lead, sudo, when the current user's partner owns it; else None: the caller
+        redirects to /my as core document pages do, whether the record exists or not."""
+        if lead_id > PORTAL_MAX_ID:
+            return None
         try:
             lead_sudo = self._document_check_access("crm.lead", lead_id)
             request.env["crm.lead"].browse(lead_sudo.id)._portal_check_partner_access()
-        except MissingError as exc:
-            raise NotFound() from exc
-        except AccessError as exc:
-            raise Forbidden() from exc
+        except (AccessError, MissingError):
+            return None
         return lead_sudo
 
     def _crm_lead_portal_page_values(self, lead_sudo, **kwargs):
@@ -260,6 +262,8 @@ class CrmPartnerAssignPortal(CustomerPortal):
     @http.route("/my/lead/<int:lead_id>", type="http", auth="user", website=True, readonly=True)
     def portal_my_partner_lead(self, lead_id, message=None, **kwargs):
         lead_sudo = self._crm_lead_portal_get(lead_id)
+        if not lead_sudo:
+            return request.redirect("/my")
         if lead_sudo.type != "lead":
             return request.redirect(f"/my/opportunity/{lead_sudo.id}")
         return self._crm_lead_portal_render(lead_sudo, message=message)
@@ -269,6 +273,8 @@ class CrmPartnerAssignPortal(CustomerPortal):
     )
     def portal_my_partner_opportunity(self, lead_id, message=None, **kwargs):
         lead_sudo = self._crm_lead_portal_get(lead_id)
+        if not lead_sudo:
+            return request.redirect("/my")
         if lead_sudo.type != "opportunity":
             return request.redirect(f"/my/lead/{lead_sudo.id}")
         return self._crm_lead_portal_render(lead_sudo, message=message)
@@ -277,6 +283,8 @@ class CrmPartnerAssignPortal(CustomerPortal):
         """Run ``action(lead)`` (lead as the portal user) for a POST; on a bad value render
         the page again with the error (status 400), else redirect (303)."""
         lead_sudo = self._crm_lead_portal_get(lead_id)
+        if not lead_sudo:
+            return request.redirect("/my", code=303)
         lead = request.env["crm.lead"].browse(lead_sudo.id)
         try:
             with request.env.cr.savepoint():

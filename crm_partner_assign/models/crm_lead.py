@@ -1,6 +1,8 @@
 import logging
 import random
 
+from markupsafe import Markup
+
 from odoo import api, fields, models, modules
 from odoo.exceptions import UserError
 
@@ -33,6 +35,14 @@ class CrmLead(models.Model):
         "partner_id",
         string="Partners Not Interested",
         copy=False,
+        groups="base.group_user",  # portal partners never learn who else declined
+    )
+    partner_previous_user_id = fields.Many2one(
+        "res.users",
+        "Salesperson Before Forwarding",
+        copy=False,
+        help="Who had the lead before it was forwarded to a partner whose salesperson took "
+        "it: the lead goes back to this salesperson when the partner declines it.",
     )
     date_partner_assign = fields.Date(
         "Partner Assignment Date",
@@ -160,9 +170,41 @@ class CrmLead(models.Model):
     def _assign_partner(self, partner):
         """Assign ``partner`` to the leads, with its salesperson when it has one."""
         values = {"partner_assigned_id": partner.id}
-        if partner.user_id:
-            values["user_id"] = partner.user_id.id
-        self.write(values)
+        if not partner.user_id:
+            self.write(values)
+            return
+        values["user_id"] = partner.user_id.id
+        for previous, leads in self.grouped("user_id").items():
+            if previous == partner.user_id:
+                leads.write(values)
+            else:
+                leads.write({**values, "partner_previous_user_id": previous.id})
+
+    def _unassign_partner(self):
+        """The partner gave the leads back: they return to the salesperson who had them
+        before they were forwarded (when the partner's salesperson took them)."""
+        for previous, leads in self.grouped("partner_previous_user_id").items():
+            values = {"partner_assigned_id": False, "partner_previous_user_id": False}
+            if previous:
+                values["user_id"] = previous.id
+            leads.write(values)
+
+    def _log_forward(self, partner, recipients):
+        """Note on each lead that it was forwarded, to whom the email went, with its link."""
+        for lead in self:
+            url = lead._get_partner_portal_url()
+            lead._message_log(
+                body=Markup("<p>%s</p><p><a href='%s'>%s</a></p>")
+                % (
+                    self.env._(
+                        "Forwarded to %(partner)s: email sent to %(recipients)s.",
+                        partner=partner.display_name,
+                        recipients=", ".join(recipients.mapped("email_formatted")),
+                    ),
+                    url,
+                    url,
+                )
+            )
 
     def _get_partner_portal_url(self):
         """Link to the lead's page in the partner portal."""

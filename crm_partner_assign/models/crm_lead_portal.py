@@ -1,9 +1,15 @@
+import math
+
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Command, Domain
 from odoo.tools import email_normalize, plaintext2html
+
+# bounds of the numbers the portal parses: amounts, percentages and record ids
+PORTAL_MAX_NUMBER = 1e15
+PORTAL_MAX_ID = 2**31 - 1
 
 # Fields a partner may change on its own opportunities from the portal, nothing else.
 PORTAL_OPPORTUNITY_FIELDS = (
@@ -127,12 +133,8 @@ class CrmLead(models.Model):
             lead._portal_log(body)
             declined = commercial | lead.partner_assigned_id
             lead.message_unsubscribe(partner_ids=colleagues.ids)
-            lead.write(
-                {
-                    "partner_assigned_id": False,
-                    "partner_declined_ids": [Command.link(p.id) for p in declined],
-                }
-            )
+            lead.write({"partner_declined_ids": [Command.link(p.id) for p in declined]})
+            lead._unassign_partner()
         return True
 
     # ------------------------------------------------------------
@@ -206,13 +208,30 @@ class CrmLead(models.Model):
             )
         if vals:
             lead.write(vals)
-        if values.get("activity_date_deadline") or values.get("activity_type_id"):
+        if (
+            values.get("activity_date_deadline") or values.get("activity_type_id")
+        ) and not lead._portal_is_next_activity(values):
             lead._portal_schedule_activity(
                 values.get("activity_type_id"),
                 values.get("activity_summary"),
                 values.get("activity_date_deadline"),
             )
         return True
+
+    def _portal_is_next_activity(self, values):
+        """Whether the posted activity is the planned next one (the form shows it): saving
+        the form again schedules nothing more."""
+        self.ensure_one()
+        activity = self._portal_get_next_activity()
+        return bool(activity) and (
+            str(activity.activity_type_id.id),
+            fields.Date.to_string(activity.date_deadline),
+            activity.summary or "",
+        ) == (
+            str(values.get("activity_type_id") or ""),
+            str(values.get("activity_date_deadline") or ""),
+            (values.get("activity_summary") or "").strip(),
+        )
 
     def _portal_schedule_activity(self, activity_type_id, summary, date_deadline):
         """Schedule the partner's next activity on the opportunity, for its salesperson."""
@@ -251,9 +270,10 @@ class CrmLead(models.Model):
                 continue
             value = values[fname]
             if fname == "country_id":
+                country_id = self._portal_to_id(value)
                 country = (
-                    self.env["res.country"].sudo().browse(int(value)).exists()
-                    if str(value or "").isdigit()
+                    self.env["res.country"].sudo().browse(country_id).exists()
+                    if country_id
                     else self.env["res.country"]
                 )
                 if value and not country:
@@ -354,14 +374,33 @@ class CrmLead(models.Model):
 
     @api.model
     def _portal_to_float(self, value, label):
+        """The number posted in a form; NaN, infinities and numbers too large for an amount
+        are refused like any other bad input."""
         if value in (None, "", False):
             return 0.0
         try:
-            return float(str(value).replace(",", "."))
+            number = float(str(value).strip().replace(",", "."))
         except ValueError as exc:
             raise UserError(
                 self.env._("%(field)s: “%(value)s” is not a number.", field=label, value=value)
             ) from exc
+        if not math.isfinite(number):
+            raise UserError(
+                self.env._("%(field)s: “%(value)s” is not a number.", field=label, value=value)
+            )
+        if abs(number) >= PORTAL_MAX_NUMBER:
+            raise UserError(
+                self.env._("%(field)s: “%(value)s” is too large.", field=label, value=value)
+            )
+        return number
+
+    @api.model
+    def _portal_to_id(self, value):
+        """A record id posted in a form, or 0 when it is not one (never a database error)."""
+        value = str(value or "").strip()
+        if not (value.isascii() and value.isdigit()) or int(value) > PORTAL_MAX_ID:
+            return 0
+        return int(value)
 
     @api.model
     def _portal_to_date(self, value, label):

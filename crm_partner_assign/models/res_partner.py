@@ -95,6 +95,12 @@ class ResPartner(models.Model):
             "context": {"default_assigned_partner_id": self.id},
         }
 
+    def _crm_partner_assign_portal_contacts(self):
+        """The partner and its contacts that log into the portal: they get its leads."""
+        self.ensure_one()
+        users = (self | self.child_ids).sudo().user_ids.filtered(lambda u: u._is_portal())
+        return users.partner_id.filtered("email")
+
     def _crm_partner_assign_has_portal_access(self):
         """True when the partner or one of its contacts can log into the portal."""
         self.ensure_one()

@@ -178,4 +178,6 @@ class PartnerAssignCommon(TransactionCase):
         )
 
     def sent_mails(self, partner):
-        return self.env["mail.mail"].sudo().search([("recipient_ids", "in", partner.ids)])
+        """Mails to the partner or its contacts (forwarding writes to its portal users)."""
+        recipients = partner | partner.child_ids
+        return self.env["mail.mail"].sudo().search([("recipient_ids", "in", recipients.ids)])

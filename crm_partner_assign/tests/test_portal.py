@@ -66,7 +66,8 @@ class TestPortalRead(PortalCommon):
         self.assertIn("Lead for a colleague", self.url_open("/my/leads").text)
         self.assertEqual(self.url_open(f"/my/lead/{colleague_lead.id}").status_code, 200)
         self.login_as(self.portal_a)
-        self.assertEqual(self.url_open(f"/my/lead/{colleague_lead.id}").status_code, 403)
+        response = self.url_open(f"/my/lead/{colleague_lead.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)  # to /my, like core document pages
 
     def test_lists_search_sort_filter(self):
         self.login_as(self.portal_a)
@@ -219,7 +220,8 @@ class TestPortalWrite(PortalCommon):
         self.assertIn("Too far from our office", str(message.body))
         # the lead left the partner's list, and its page
         self.assertNotIn("Lead A1 printers", self.url_open("/my/leads").text)
-        self.assertIn(self.url_open(f"/my/lead/{self.lead_a.id}").status_code, (403, 404))
+        response = self.url_open(f"/my/lead/{self.lead_a.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
         counters = self.make_jsonrpc_request("/my/counters", {"counters": ["partner_lead_count"]})
         self.assertEqual(counters["partner_lead_count"], 1)
 
@@ -443,9 +445,10 @@ class TestPortalIsolation(PortalCommon):
         ):
             with self.subTest(url=url):
                 response = self.url_open(url, allow_redirects=False)
-                self.assertIn(response.status_code, (403, 404))
+                self.assertEqual(response.status_code, 303)  # to /my, like core pages
                 self.assertNotIn("secret", response.text)
-        self.assertEqual(self.url_open("/my/lead/999999999").status_code, 404)
+        missing = self.url_open("/my/lead/999999999", allow_redirects=False)
+        self.assertEqual(missing.status_code, 303)
 
     def test_other_partner_writes(self):
         self.login_as(self.portal_a)
@@ -459,7 +462,8 @@ class TestPortalIsolation(PortalCommon):
         for url, data in posts:
             with self.subTest(url=url):
                 response = self.post_form(url, data)
-                self.assertIn(response.status_code, (403, 404))
+                self.assertEqual(response.status_code, 303)  # to /my, nothing done
+                self.assertTrue(response.headers["Location"].endswith("/my"))
         self.assertEqual(self.lead_b.type, "lead")
         self.assertEqual(self.lead_b.partner_assigned_id, self.reseller_b)
         self.assertFalse(self.lead_b.partner_declined_ids)
@@ -476,9 +480,10 @@ class TestPortalIsolation(PortalCommon):
         for url in ("/my/leads", "/my/opportunities", "/my/opportunity/new"):
             with self.subTest(url=url):
                 self.assertIn(self.url_open(url).status_code, (403, 404))
-        self.assertIn(self.url_open(f"/my/lead/{self.lead_c.id}").status_code, (403, 404))
+        response = self.url_open(f"/my/lead/{self.lead_c.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
         response = self.post_form(f"/my/lead/{self.lead_c.id}/accept")
-        self.assertIn(response.status_code, (403, 404))
+        self.assertEqual(response.status_code, 303)
         response = self.post_form(
             "/my/opportunity/new", {"title": "T", "contact_name": "C", "phone": "1"}
         )
@@ -495,10 +500,11 @@ class TestPortalIsolation(PortalCommon):
         counters = self.make_jsonrpc_request("/my/counters", {"counters": COUNTERS})
         self.assertEqual(counters, {"partner_lead_count": 0, "partner_opportunity_count": 0})
         self.assertEqual(self.url_open("/my/leads").status_code, 404)
-        self.assertEqual(self.url_open(f"/my/lead/{self.lead_a.id}").status_code, 403)
+        response = self.url_open(f"/my/lead/{self.lead_a.id}", allow_redirects=False)
+        self.assertEqual(response.status_code, 303)
         response = self.post_form(
             f"/my/opportunity/{self.opp_a.id}/update", {"expected_revenue": "1"}
         )
-        self.assertEqual(response.status_code, 403)
+        self.assertEqual(response.status_code, 303)
         self.assertEqual(self.opp_a.expected_revenue, 1000.0)
         self.assertTrue(self.lead_a.with_user(self.salesman).has_access("read"))

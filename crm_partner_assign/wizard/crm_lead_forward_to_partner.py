@@ -109,13 +109,16 @@ class CrmLeadForwardToPartner(models.TransientModel):
             leads = leads.sudo()
             leads.message_subscribe(partner_ids=partner.ids)
             leads._assign_partner(partner)
+            recipients = partner._crm_partner_assign_portal_contacts() or partner
             template.with_context(
                 partner_leads=[
                     {"lead": lead, "url": lead._get_partner_portal_url()} for lead in leads
                 ],
                 partner_in_portal=partner._crm_partner_assign_has_portal_access(),
                 forward_message=self.body,
+                forward_recipient_ids=",".join(str(pid) for pid in recipients.ids),
             ).send_mail(partner.id, email_layout_xmlid="mail.mail_notification_light")
+            leads._log_forward(partner, recipients)
         unassigned = self.lead_ids - self.env["crm.lead"].union(*assignments.values())
         if not unassigned:
             return self._action_after_forward(assignments)

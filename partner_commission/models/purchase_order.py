@@ -83,6 +83,11 @@ class PurchaseOrder(models.Model):
         rows = self.env["commission.line"].sudo().search([("purchase_order_id", "in", orders.ids)])
         if not rows:
             return
+        # rows settled at zero by the schedule stay on their cancelled RFQ
+        settled = rows.filtered(
+            lambda r: r.state == "paid" and r.purchase_order_id.state == "cancel"
+        )
+        rows -= settled
         cancelled = rows.filtered(lambda r: r.purchase_order_id.state == "cancel")
         if cancelled:
             cancelled._commission_give_back()
@@ -128,6 +133,19 @@ class PurchaseOrder(models.Model):
             doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
         self._message_log(body=rows._commission_note_body())
         self._commission_subscribe(rows.user_id.partner_id)
+        if not self.user_id:
+            self.user_id = self._commission_buyer(rows)
+
+    def _commission_buyer(self, rows):
+        """Buyer of a new commission RFQ: the company's commission purchaser, else the
+        salesperson of its first document."""
+        self.ensure_one()
+        first_invoice = rows.origin_move_id.sorted(lambda m: (m.date, m.id))[:1]
+        return (
+            self.company_id.commission_purchaser_id
+            or first_invoice.invoice_user_id
+            or rows.sorted("id").user_id[:1]
+        )
 
     def _commission_line_values(self, rows):
         product = rows.plan_id[:1].product_id or self.env.ref(
@@ -191,12 +209,19 @@ class PurchaseOrder(models.Model):
         under it are left alone and keep collecting. Each RFQ is confirmed in its own
         savepoint, and transaction when ``commit``, then emailed: a failing RFQ is noted
         on it and the others go on; a failing email never undoes its confirmation.
-        Returns the confirmed RFQs."""
+        RFQs of ended periods whose lines net to zero are cancelled with a note, never
+        emailed. Returns the confirmed RFQs."""
         today = today or fields.Date.context_today(self)
-        todo = self._commission_orders_to_confirm(today)
+        ended = self._commission_orders_of_ended_periods(today)
+        todo = ended.filtered(lambda o: o._commission_reaches_minimum(today))
+        settled = ended.filtered(lambda o: o.currency_id.is_zero(o.amount_total))
         Cron = self.env["ir.cron"]
         if commit:
-            Cron._commit_progress(remaining=len(todo))
+            Cron._commit_progress(remaining=len(todo) + len(settled))
+        for order in settled:
+            order._commission_cancel_settled()
+            if commit:
+                Cron._commit_progress(1)
         confirmed = self.browse()
         for order in todo:
             if order._commission_confirm():
@@ -212,6 +237,13 @@ class PurchaseOrder(models.Model):
     @api.model
     def _commission_orders_to_confirm(self, today):
         """Draft commission RFQs of ended periods at or above their company's minimum."""
+        return self._commission_orders_of_ended_periods(today).filtered(
+            lambda o: o._commission_reaches_minimum(today)
+        )
+
+    @api.model
+    def _commission_orders_of_ended_periods(self, today):
+        """Draft commission RFQs, with ledger rows, whose period ended before ``today``."""
         todo = self.browse()
         companies = self.env["res.company"].search(
             [("commission_automatic_po_frequency", "!=", "manually")]
@@ -228,8 +260,39 @@ class PurchaseOrder(models.Model):
                 ],
                 order="id",
             )
-            todo |= orders.filtered(lambda o: o._commission_reaches_minimum(today))
+            todo |= orders
         return todo
+
+    def _commission_cancel_settled(self):
+        """Cancel this draft commission RFQ whose lines net to zero (a commission and its
+        clawback): nothing is owed, nothing is emailed. Its rows are settled (paid) and
+        stay on it, so the payout does not put them on a new RFQ; a note says why."""
+        self.ensure_one()
+        try:
+            with self.env.cr.savepoint():
+                order = self.try_lock_for_update().filtered_domain(
+                    [("state", "=", "draft"), ("purchase_type", "=", "commission")]
+                )
+                if not order or not order.currency_id.is_zero(order.amount_total):
+                    return False
+                order.commission_line_ids.sudo().write({"state": "paid"})
+                order.button_cancel()
+                order._message_log(
+                    body=self.env._(
+                        "Cancelled by the schedule: its commissions net to zero, nothing is "
+                        "owed to %(partner)s. Its ledger rows are settled.",
+                        partner=order.partner_id.display_name,
+                    )
+                )
+                return True
+        except Exception as error:  # noqa: BLE001 - one RFQ must not stop the others
+            _logger.exception("Could not cancel the commission RFQ %s", self.name)
+            self._message_log(
+                body=self.env._(
+                    "The schedule could not cancel this RFQ: %(error)s", error=str(error)
+                )
+            )
+            return False
 
     def _commission_reaches_minimum(self, today):
         """Whether this RFQ's total (converted at ``today``) is positive and reaches its
@@ -269,7 +332,9 @@ class PurchaseOrder(models.Model):
         already done (and committed by the schedule): a failing email or PDF is noted on
         the RFQ, and undoes nothing."""
         self.ensure_one()
-        if self.env.context.get("commission_confirm_no_mail"):
+        if self.env.context.get("commission_confirm_no_mail") or self.currency_id.is_zero(
+            self.amount_total
+        ):
             return
         template = self.env.ref(
             "purchase.email_template_edi_purchase_done", raise_if_not_found=False

@@ -30,6 +30,12 @@ class ResCompany(models.Model):
         help="Each month, the partners' contacts who see their commissions in the portal get "
         "an email with last month's statement and its link.",
     )
+    commission_purchaser_id = fields.Many2one(
+        "res.users",
+        domain="[('share', '=', False)]",
+        help="Buyer of the commission RFQs. Empty: the salesperson of the first invoice "
+        "paid on the RFQ.",
+    )
 
     @api.constrains("commission_po_minimum")
     def _check_commission_po_minimum(self):

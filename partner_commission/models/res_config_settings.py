@@ -13,3 +13,6 @@ class ResConfigSettings(models.TransientModel):
     commission_statement_email = fields.Boolean(
         related="company_id.commission_statement_email", readonly=False
     )
+    commission_purchaser_id = fields.Many2one(
+        related="company_id.commission_purchaser_id", readonly=False
+    )

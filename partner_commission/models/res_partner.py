@@ -2,6 +2,7 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import date_utils
 
@@ -101,8 +102,39 @@ class ResPartner(models.Model):
         )
         return action
 
+    @api.constrains("commission_plan_id", "company_id")
+    def _check_commission_plan_company(self):
+        for partner in self:
+            plan = partner.commission_plan_id
+            if partner.company_id and plan.company_id and plan.company_id != partner.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The commission plan %(plan)s belongs to the company %(company)s: "
+                        "%(partner)s can only take a plan of its own company or a plan "
+                        "shared by all companies.",
+                        plan=plan.name,
+                        company=plan.company_id.name,
+                        partner=partner.display_name,
+                    )
+                )
+
+    @api.model
+    def _commission_check_plan_rights(self, label):
+        """Only commission managers choose plans (a partner's, a level's default, an
+        order's); salespeople read them."""
+        if self.env.su or self.env.user.has_group("partner_commission.group_commission_manager"):
+            return
+        raise AccessError(
+            self.env._(
+                "Only commission managers can change the %(field)s.",
+                field=label,
+            )
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if any(vals.get("commission_plan_id") for vals in vals_list):
+            self._commission_check_plan_rights(self._fields["commission_plan_id"].string)
         grades = self.env["res.partner.grade"]
         for vals in vals_list:
             if vals.get("commission_plan_id"):
@@ -114,7 +146,9 @@ class ResPartner(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if "commission_plan_id" in vals and not self.env.context.get("commission_plan_from_grade"):
+        from_grade = self.env.su and self.env.context.get("commission_plan_from_grade")
+        if "commission_plan_id" in vals and not from_grade:
+            self._commission_check_plan_rights(self._fields["commission_plan_id"].string)
             vals = dict(vals, commission_plan_manual=bool(vals["commission_plan_id"]))
         res = super().write(vals)
         if "grade_id" in vals and "commission_plan_id" not in vals:
@@ -126,7 +160,10 @@ class ResPartner(models.Model):
         for partner in self.filtered(lambda p: not p.commission_plan_manual):
             plan = partner.grade_id.default_commission_plan_id
             if partner.commission_plan_id != plan:
-                partner.with_context(commission_plan_from_grade=True).commission_plan_id = plan
+                # the level decides: no commission right needed to change a partner's level
+                partner.sudo().with_context(
+                    commission_plan_from_grade=True
+                ).commission_plan_id = plan
 
     # ------------------------------------------------------------
     # Portal access and the monthly statement email

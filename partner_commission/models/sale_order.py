@@ -93,7 +93,22 @@ class SaleOrder(models.Model):
             period_amounts,
         )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        Partner = self.env["res.partner"]
+        for vals in vals_list:
+            plan_id = vals.get("commission_plan_id")
+            if plan_id and plan_id != Partner.browse(vals.get("referrer_id")).commission_plan_id.id:
+                Partner._commission_check_plan_rights(self._fields["commission_plan_id"].string)
+        return super().create(vals_list)
+
     def write(self, vals):
+        if "commission_plan_id" in vals and any(
+            order.commission_plan_id.id != vals["commission_plan_id"] for order in self
+        ):
+            self.env["res.partner"]._commission_check_plan_rights(
+                self._fields["commission_plan_id"].string
+            )
         if vals.get("commission_plan_id") and "commission_plan_frozen" not in vals:
             plan_id = vals["commission_plan_id"]
             for order in self:
