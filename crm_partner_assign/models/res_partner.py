@@ -165,11 +165,16 @@ class ResPartner(models.Model):
         date_to = date_to or fields.Date.context_today(self)
         return date_to - relativedelta(months=12) + relativedelta(days=1), date_to
 
+    def _partner_programme_company(self):
+        """The company whose programme the partner is in: its own, else its level's."""
+        self.ensure_one()
+        return self.company_id or self.grade_id.company_id or self.env.company
+
     def _compute_partner_level_revenue(self):
         revenues = self.commercial_partner_id._partner_level_revenue(*self._partner_level_period())
         for partner in self:
             partner.partner_level_revenue = revenues.get(partner.commercial_partner_id.id, 0.0)
-            partner.partner_level_currency_id = (partner.company_id or self.env.company).currency_id
+            partner.partner_level_currency_id = partner._partner_programme_company().currency_id
 
     def _partner_level_revenue_sources(self):
         """SQL queries of (partner_id, move_id): the customer invoices and credit notes that
@@ -262,7 +267,7 @@ class ResPartner(models.Model):
         today = fields.Date.context_today(self)
         revenues = self._partner_level_revenue(*self._partner_level_period(today))
         for partner in self:
-            company = partner.company_id or self.env.company
+            company = partner._partner_programme_company()
             revenue = revenues.get(partner.id, 0.0)
             earned = self.env["res.partner.grade"]._partner_level_for_revenue(
                 revenue, partner.grade_id, company
@@ -303,7 +308,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         if not self.grade_id:
             return {}
-        company = self.company_id or self.env.company
+        company = self._partner_programme_company()
         revenue = self._partner_level_revenue(*self._partner_level_period()).get(self.id, 0.0)
         higher = self.env["res.partner.grade"].search(
             [

@@ -77,9 +77,7 @@ class TestLevelReview(AccountTestInvoicingCommon):
         values = {
             "partner_id": self.customer.id,
             "order_line": [
-                Command.create(
-                    {"product_id": self.product.id, "price_unit": amount, "tax_ids": []}
-                )
+                Command.create({"product_id": self.product.id, "price_unit": amount, "tax_ids": []})
             ],
         }
         if through_opportunity:
