@@ -35,6 +35,7 @@
         "demo/res_partner_grade_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/crm_lead_demo.xml",
+        "demo/crm_registration_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -57,6 +57,12 @@ const shots = JSON.parse(process.env.SHOTS || "null") || [
     ["portal.gold@example.com", "portal", "/my/opportunities", "portal-opportunities", "table"],
     ["portal.gold@example.com", "portal", "/my/opportunity/{crm_partner_assign.crm_lead_assigned_gold_opportunity_demo}", "portal-opportunity", ".o_crm_partner_assign_update_form"],
     ["portal.gold@example.com", "portal", "/my/opportunity/new", "portal-new-opportunity", "form"],
+    ["portal.gold@example.com", "portal", "/my/opportunity/new", "portal-register-deal", "form"],
+    ["portal.gold@example.com", "portal", "/my/opportunity/{crm_partner_assign.crm_lead_registration_submitted_demo}", "portal-registration", ".o_crm_partner_assign_registration"],
+    ["portal.alpenblick@example.com", "portal", "/my", "portal-level", ".o_crm_partner_assign_level"],
+    ["admin", "admin", "/odoo/action-crm_partner_assign.crm_lead_action_registration", "registrations", ".o_list_view"],
+    ["admin", "admin", "/odoo/action-crm_partner_assign.crm_lead_action_registration/{crm_partner_assign.crm_lead_registration_submitted_demo}", "registration-matches", ".o_form_view", "Deal Registration"],
+    ["admin", "admin", "/odoo/action-crm_partner_assign.res_partner_action_partners/{crm_partner_assign.res_partner_reseller_antwerp_demo}", "partner-acceptance", ".o_form_view", "Partner Assignment"],
 ];
 
 async function resolveIds(page, path) {

@@ -10,3 +10,4 @@ from . import sale_order
 from . import crm_lead_portal
 from . import crm_lead_registration
 from . import crm_lead_acceptance
+from . import crm_partner_assign_demo
