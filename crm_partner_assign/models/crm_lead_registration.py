@@ -5,7 +5,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Command, Domain
-from odoo.tools import SQL, email_normalize, plaintext2html
+from odoo.tools import SQL, email_normalize, format_date, plaintext2html
 
 from .crm_lead_portal import PORTAL_CREATE_FIELDS
 
@@ -187,7 +187,7 @@ class CrmLead(models.Model):
                         "%(date)s: it cannot go to another partner before then.",
                         lead=lead.name,
                         partner=lead.registration_partner_id.display_name,
-                        date=lead.date_registration_expiry,
+                        date=format_date(self.env, lead.date_registration_expiry),
                     )
                 )
 
@@ -226,7 +226,7 @@ class CrmLead(models.Model):
                     self.env._(
                         "This customer is already registered by another partner, protected "
                         "until %(date)s. You can register it again after that date.",
-                        date=protected.date_registration_expiry,
+                        date=format_date(self.env, protected.date_registration_expiry),
                     )
                 )
 
@@ -429,7 +429,7 @@ class CrmLead(models.Model):
                 self.env._(
                     "Your registration of “%(lead)s” is approved: it is protected until %(date)s.",
                     lead=lead.name,
-                    date=expiry,
+                    date=format_date(self.env, expiry),
                 )
             )
         return True
@@ -612,7 +612,7 @@ class CrmLead(models.Model):
                 self.env._(
                     "The protection of your registration of “%(lead)s” ended on %(date)s.",
                     lead=lead.name,
-                    date=lead.date_registration_expiry,
+                    date=format_date(self.env, lead.date_registration_expiry),
                 )
             )
             if lead.user_id:

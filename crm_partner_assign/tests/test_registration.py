@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
+from odoo.tools import format_date
 
 from .common import PartnerAssignCommon
 
@@ -226,7 +227,7 @@ class TestRegistrationProtection(RegistrationCommon):
             self.portal_geneva, partner_name="Rolex Parts", registration_vat="CHE-123.456.789"
         )
         self.registration.action_registration_approve()
-        self.expiry = self.registration.date_registration_expiry
+        self.expiry = format_date(self.env, self.registration.date_registration_expiry)
 
     def test_other_partner_cannot_register_the_same_customer(self):
         with self.assertRaises(UserError) as refusal:

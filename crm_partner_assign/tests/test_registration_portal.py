@@ -1,4 +1,5 @@
 from odoo.tests import tagged
+from odoo.tools import format_date
 
 from .common_portal import PortalCommon
 
@@ -79,7 +80,8 @@ class TestRegistrationPortal(PortalCommon):
         )
         self.assertEqual(response.status_code, 400)
         self.assertIn("already registered by another partner", response.text)
-        self.assertIn(f"protected until {registration.date_registration_expiry}", response.text)
+        expiry = format_date(self.env, registration.date_registration_expiry)
+        self.assertIn(f"protected until {expiry}", response.text)
         self.assertNotIn(self.reseller_a.name, response.text)
         self.assertFalse(self.env["crm.lead"].search([("name", "=", "Same customer")]))
 
