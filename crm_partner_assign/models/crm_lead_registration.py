@@ -379,7 +379,7 @@ class CrmLead(models.Model):
             count = len(lead.registration_match_ids)
             body = (
                 self.env._(
-                    "Deal registration submitted for review: %(count)s possible duplicates.",
+                    "Deal registration submitted for review. Possible duplicates: %(count)s.",
                     count=count,
                 )
                 if count
