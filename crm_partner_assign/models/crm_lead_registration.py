@@ -256,8 +256,9 @@ class CrmLead(models.Model):
             SQL("CASE WHEN %s THEN 1.0 ELSE %s END", exact, similarity),
         )
 
-    def _registration_keys_sql(self, table, vat, email, phone, name):
-        """SQL: the four match flags of a row of ``table`` against the registration ``reg``."""
+    def _registration_keys_sql(self, vat, email, phone, name):
+        """SQL: the four match flags (and the name similarity) of a row whose columns are
+        given against the registration ``reg``."""
         name_match, similarity = self._registration_name_match(SQL("reg.name"), name)
         return SQL(
             """reg.vat <> '' AND reg.vat = %(vat)s AS by_vat,
@@ -313,7 +314,6 @@ class CrmLead(models.Model):
             LIMIT 20""",
             reg=reg,
             keys=self._registration_keys_sql(
-                "crm_lead",
                 SQL("coalesce(nullif(m.registration_vat, ''), mcp.vat)"),
                 SQL("m.email_normalized"),
                 SQL("m.phone"),
@@ -335,7 +335,6 @@ class CrmLead(models.Model):
             LIMIT 20""",
             reg=reg,
             keys=self._registration_keys_sql(
-                "res_partner",
                 SQL("p.vat"),
                 SQL("p.email_normalized"),
                 SQL("p.phone"),
