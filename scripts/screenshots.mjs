@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { chromium } from "playwright-core";
 
 const base = process.argv[2] || "http://localhost:8069";
-const out = new URL("../docs/screenshots/", import.meta.url).pathname;
+const out = process.env.OUT_DIR || new URL("../docs/screenshots/", import.meta.url).pathname;
 mkdirSync(out, { recursive: true });
 
 const browser = await chromium.launch({
@@ -24,7 +24,7 @@ async function session(login, password) {
     return page;
 }
 
-async function shot(page, path, name, waitFor, click) {
+async function shot(page, path, name, waitFor, click, scrollTo) {
     await page.goto(`${base}${path}`);
     await page.waitForLoadState("load");
     if (waitFor) {
@@ -35,12 +35,17 @@ async function shot(page, path, name, waitFor, click) {
         await page.getByText(click, { exact: true }).first().click();
         await page.waitForLoadState("load");
     }
+    if (scrollTo) {
+        // a part of the page below the fold, scrolled into view
+        await page.locator(scrollTo).first().scrollIntoViewIfNeeded();
+    }
     await page.waitForTimeout(1500);
     await page.screenshot({ path: `${out}${name}.png` });
     console.log(`${name}.png  <- ${path}`);
 }
 
-// [login, password, path, file name, selector to wait for, text to click first]
+// [login, password, path, file name, selector to wait for, text to click first,
+//  selector to scroll into view]
 // {module.xmlid} in a path is replaced by the record's id.
 const shots = JSON.parse(process.env.SHOTS || "null") || [
     ["admin", "admin", "/odoo/action-crm_partner_assign.res_partner_action_partners/{crm_partner_assign.res_partner_reseller_gold_demo}", "partner-form", ".o_form_view", "Partner Assignment"],
@@ -57,6 +62,12 @@ const shots = JSON.parse(process.env.SHOTS || "null") || [
     ["portal.gold@example.com", "portal", "/my/opportunities", "portal-opportunities", "table"],
     ["portal.gold@example.com", "portal", "/my/opportunity/{crm_partner_assign.crm_lead_assigned_gold_opportunity_demo}", "portal-opportunity", ".o_crm_partner_assign_update_form"],
     ["portal.gold@example.com", "portal", "/my/opportunity/new", "portal-new-opportunity", "form"],
+    ["portal.gold@example.com", "portal", "/my/opportunity/new", "portal-register-deal", "form"],
+    ["portal.gold@example.com", "portal", "/my/opportunity/{crm_partner_assign.crm_lead_registration_submitted_demo}", "portal-registration", ".o_crm_partner_assign_registration"],
+    ["portal.alpenblick@example.com", "portal", "/my", "portal-level", ".o_crm_partner_assign_level"],
+    ["admin", "admin", "/odoo/action-crm_partner_assign.crm_lead_action_registration", "registrations", ".o_list_view"],
+    ["admin", "admin", "/odoo/action-crm_partner_assign.crm_lead_action_registration/{crm_partner_assign.crm_lead_registration_submitted_demo}", "registration-matches", ".o_form_view", "Deal Registration"],
+    ["admin", "admin", "/odoo/action-crm_partner_assign.res_partner_action_partners/{crm_partner_assign.res_partner_reseller_antwerp_demo}", "partner-acceptance", ".o_form_view", "Partner Assignment", "[name='partner_acceptance_factor']"],
 ];
 
 async function resolveIds(page, path) {
@@ -87,10 +98,10 @@ for (const item of shots) {
     item[2] = await resolveIds(admin, item[2]);
 }
 const pages = { admin };
-for (const [login, password, path, name, waitFor, click] of shots) {
+for (const [login, password, path, name, waitFor, click, scrollTo] of shots) {
     pages[login] ||= await session(login, password);
     try {
-        await shot(pages[login], path, name, waitFor, click);
+        await shot(pages[login], path, name, waitFor, click, scrollTo);
     } catch (error) {
         console.error(`${name}: ${error.message}`);
         process.exitCode = 1;

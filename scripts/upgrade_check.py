@@ -50,7 +50,9 @@ def main():
         old_orders = {order_id for order_id, _price in before[1]}
     if not before[0]:
         sys.exit("the previous version's demo booked no commission: nothing to check")
-    registry = Registry.new(db, update_module=True, upgrade_modules={"partner_commission"})
+    registry = Registry.new(
+        db, update_module=True, upgrade_modules={"crm_partner_assign", "partner_commission"}
+    )
     errors = []
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})

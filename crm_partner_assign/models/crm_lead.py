@@ -164,8 +164,9 @@ class CrmLead(models.Model):
 
     @api.model
     def _pick_partner_by_weight(self, partners):
-        """Weighted random choice: a partner's chance is its weight over the pool's total."""
-        return random.choices(partners, weights=partners.mapped("partner_weight"))[0]
+        """Weighted random choice: a partner's chance is its effective weight (level weight ×
+        acceptance factor, see ``_partner_effective_weights``) over the pool's total."""
+        return random.choices(partners, weights=self._partner_effective_weights(partners))[0]
 
     def _assign_partner(self, partner):
         """Assign ``partner`` to the leads, with its salesperson when it has one."""

@@ -1,3 +1,5 @@
+from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 
@@ -83,3 +85,52 @@ class TestDemo(TransactionCase):
             self.assertFalse(lead.partner_assigned_id)
             self.assertTrue(lead.country_id and lead.city and lead.street)
             self.assertIn(lead.id, lead._search_geo_partner(), name)
+
+    def test_registrations_in_each_state(self):
+        ref = self.env.ref
+        states = {
+            state: ref(f"crm_partner_assign.crm_lead_registration_{state}_demo")
+            for state in ("submitted", "returned", "approved", "rejected", "expired")
+        }
+        for state, lead in states.items():
+            self.assertEqual(lead.registration_state, state)
+        # the Gold partner's registration duplicates an existing customer
+        meridian = ref("crm_partner_assign.res_partner_customer_meridian_demo")
+        match = states["submitted"].registration_match_ids
+        self.assertEqual(match.match_partner_id, meridian)
+        self.assertTrue(match.by_vat and match.by_domain and match.by_name)
+        self.assertTrue(states["approved"].registration_protected)
+        self.assertFalse(states["expired"].registration_protected)
+        self.assertTrue(states["returned"].registration_note)
+
+    def test_registration_story(self):
+        """The reviewer approves the Gold partner's registration; the Silver partner's
+        registration of the same customer is then refused."""
+        registration = self.env.ref("crm_partner_assign.crm_lead_registration_submitted_demo")
+        registration.action_registration_approve()
+        silver_user = self.env.ref("crm_partner_assign.res_users_reseller_silver_demo")
+        with self.assertRaisesRegex(UserError, "already registered by another partner"):
+            self.env["crm.lead"].with_user(silver_user)._portal_create_opportunity(
+                {
+                    "title": "Meridian again",
+                    "partner_name": "Meridian Pharma NV",
+                    "email_from": "it@meridian-pharma.example.com",
+                }
+            )
+
+    def test_lead_past_its_deadline_and_partner_due_for_review(self):
+        lead = self.env.ref("crm_partner_assign.crm_lead_accept_late_demo")
+        self.assertIn(lead, self.env["crm.lead"].search(lead._partner_accept_late_domain()))
+        self.assertLess(lead.date_partner_accept_deadline, fields.Date.today())
+        lead._partner_accept_reassign()
+        self.assertEqual(
+            lead.partner_assigned_id,
+            self.env.ref("crm_partner_assign.res_partner_reseller_gold_demo"),
+        )
+        partner = self.env.ref("crm_partner_assign.res_partner_reseller_review_demo")
+        self.assertIn(partner, self.env["res.partner"].search(partner._partner_review_due_domain()))
+        self.assertEqual(partner.partner_level_revenue, 32000)
+        partner._partner_level_review()
+        self.assertEqual(
+            partner.grade_id, self.env.ref("partnership.res_partner_grade_data_silver")
+        )

@@ -36,5 +36,8 @@ class TestPortalTour(PortalCommon):
         self.assertEqual(new.contact_name, "Tour Customer")
         self.assertEqual(new.email_from, "tour.customer@example.com")
         self.assertEqual(new.partner_assigned_id, self.reseller_a)
+        self.assertEqual(new.registration_state, "submitted")
+        self.assertEqual(new.registration_partner_id, self.reseller_a)
+        self.assertEqual(new.expected_revenue, 9000)
         self.assertEqual(new.user_id, self.salesman)
         self.assertIn(self.env.ref("crm_partner_assign.crm_tag_created_by_partner"), new.tag_ids)

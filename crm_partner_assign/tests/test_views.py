@@ -116,3 +116,52 @@ class TestViews(PartnerAssignCommon):
         menu = self.env.ref("crm_partner_assign.crm_partner_report_assign_menu")
         self.assertEqual(menu.action, action)
         self.assertEqual(menu.parent_id, self.env.ref("crm.crm_menu_report"))
+
+    def test_registration_and_programme_views(self):
+        """A salesperson opens the review queue, a registration with its duplicates and a
+        partner's acceptance record; the administrator the programme settings."""
+        action = self.env.ref("crm_partner_assign.crm_lead_action_registration")
+        self.assertEqual(action.sudo().view_ids.mapped("view_mode"), ["list", "form"])
+        self.assert_view_fields(
+            "crm.lead",
+            "list",
+            ["registration_state", "registration_partner_id", "registration_match_count"],
+            view="crm_partner_assign.crm_lead_view_list_registration",
+            user=self.salesman,
+        )
+        self.assert_view_fields(
+            "crm.lead",
+            "search",
+            ["registration_partner_id", "to_review", "returned", "protected", "with_duplicates"],
+            view="crm_partner_assign.crm_lead_view_search_registration",
+            user=self.salesman,
+        )
+        form = self.assert_view_fields(
+            "crm.lead",
+            "form",
+            ["registration_state", "date_registration_expiry", "registration_match_ids"],
+            user=self.salesman,
+        )
+        for button in (
+            "action_registration_approve",
+            "action_registration_return",
+            "action_registration_reject",
+        ):
+            self.assertIsNotNone(form.find(f".//button[@name='{button}']"), button)
+        self.assert_view_fields(
+            "res.partner",
+            "form",
+            ["partner_acceptance_factor", "partner_expired_count", "partner_level_revenue"],
+            user=self.salesman,
+        )
+        self.assert_view_fields("res.partner.grade", "form", ["min_revenue"])
+        self.assert_view_fields(
+            "res.config.settings",
+            "form",
+            ["partner_registration_days", "partner_accept_days", "partner_review_months"],
+            user=self.env.ref("base.user_admin"),
+        )
+        # the salesperson reads the record and the registration's possible duplicates
+        partner = self.reseller_geneva.with_user(self.salesman)
+        self.assertEqual(partner.partner_acceptance_factor, 1.0)
+        self.assertEqual(partner.partner_level_revenue, 0.0)

@@ -85,14 +85,22 @@ registry.category("web_tour.tours").add("crm_partner_assign_portal_tour", {
             run: "edit Needs twenty seats",
         },
         {
-            content: "Create it",
-            trigger: ".o_crm_partner_assign_new_form button[name='create']",
+            content: "The deal registration asks for the expected revenue",
+            trigger: ".o_crm_partner_assign_registration_form input[name='expected_revenue']",
+            run: "edit 9000",
+        },
+        {
+            content: "Submit it for review",
+            trigger: ".o_crm_partner_assign_new_form button[name='create']:visible",
             run: "click",
             expectUnloadPage: true,
         },
         {
-            content: "The new opportunity opens",
-            trigger: ".alert-success:contains('Opportunity created')",
+            content: "The new opportunity opens, its registration under review",
+            trigger: ".alert-success:contains('Deal registered')",
+        },
+        {
+            trigger: ".o_crm_partner_assign_registration:contains('Registration under review')",
         },
         {
             trigger: ".o_crm_partner_assign_title:contains('Tour New Opportunity')",
