@@ -4,7 +4,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
-from odoo.tools import date_utils
+from odoo.tools import SQL, date_utils
 
 _logger = logging.getLogger(__name__)
 
@@ -154,6 +154,21 @@ class ResPartner(models.Model):
         if "grade_id" in vals and "commission_plan_id" not in vals:
             self._commission_plan_follow_grade()
         return res
+
+    def _partner_level_revenue_sources(self):
+        """Also the customer invoices that name the partner as their referrer (invoices
+        made by hand, or grouping orders of several referrers)."""
+        return [
+            *super()._partner_level_revenue_sources(),
+            SQL(
+                """SELECT move.referrer_id AS partner_id, move.id AS move_id
+                     FROM account_move move
+                    WHERE move.move_type = 'out_invoice'
+                      AND move.referrer_id IN (
+                          SELECT id FROM res_partner WHERE commercial_partner_id = ANY(%s))""",
+                self.ids,
+            ),
+        ]
 
     def _commission_plan_follow_grade(self):
         """Give the level's default plan to partners whose plan was not set by hand."""
