@@ -4,7 +4,7 @@ from odoo import http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
-from ..models.crm_lead_portal import PORTAL_CREATE_FIELDS
+from ..models.crm_lead_portal import PORTAL_CREATE_FIELDS, PORTAL_MAX_ID
 from ..models.crm_lead_registration import PORTAL_REGISTRATION_FIELDS, PORTAL_RESUBMIT_FIELDS
 from .portal import CrmPartnerAssignPortal
 
@@ -15,15 +15,14 @@ class CrmPartnerAssignRegistrationPortal(CrmPartnerAssignPortal):
     submitted again from its opportunity page."""
 
     def _crm_lead_portal_get(self, lead_id):
-        """Another partner's deal registration answers 404: the partner never learns of the
-        other deal."""
-        try:
-            return super()._crm_lead_portal_get(lead_id)
-        except Forbidden:
+        """Another partner's deal registration answers 404 (other leads redirect to /my):
+        the partner never learns anything of the other deal."""
+        lead_sudo = super()._crm_lead_portal_get(lead_id)
+        if lead_sudo is None and lead_id <= PORTAL_MAX_ID:
             lead = request.env["crm.lead"].sudo().with_context(active_test=False).browse(lead_id)
             if lead.exists() and lead.registration_state:
-                raise NotFound() from None
-            raise
+                raise NotFound()
+        return lead_sudo
 
     @http.route("/my/registration/new", type="http", auth="user", methods=["POST"], website=True)
     def portal_my_partner_registration_new(self, **post):
