@@ -120,8 +120,28 @@ class AccountMove(models.Model):
         Ledger = self.env["commission.line"].sudo()
         Ledger._commission_lock(invoices)
         booked = Ledger._commission_booked("origin_move_id", invoices)
-        targets = invoices._commission_targets(booked)
-        return Ledger._commission_book("origin_move_id", invoices, targets, booked)
+        if not invoices._commission_book_one_by_one():
+            targets = invoices._commission_targets(booked)
+            return Ledger._commission_book("origin_move_id", invoices, targets, booked)
+        rows = Ledger
+        booked_by_invoice = booked.grouped("origin_move_id")
+        for invoice in invoices:
+            own = booked_by_invoice.get(invoice, Ledger)
+            targets = invoice._commission_targets(own)
+            rows |= Ledger._commission_book("origin_move_id", invoice, targets, own)
+        return rows
+
+    def _commission_book_one_by_one(self):
+        """Whether these invoices must book one after the other: when their plans' tiers or
+        period caps make each invoice's commission depend on what the others booked."""
+        if len(self) < 2:
+            return False
+        plans = (
+            self.referrer_id.commission_plan_id
+            | self.invoice_line_ids.sale_line_ids.order_id.commission_plan_id
+            | self.invoice_line_ids.sale_line_ids.order_id.referrer_id.commission_plan_id
+        )
+        return any(plan._commission_needs_period() for plan in plans)
 
     def _commission_targets(self, booked, settlements=None):
         """Target ledger values of these invoices: for each product line and referrer, the

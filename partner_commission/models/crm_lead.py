@@ -46,7 +46,14 @@ class CrmLead(models.Model):
             return self.env["commission.line"]
         Ledger = self.env["commission.line"].sudo()
         Ledger._commission_lock(self)
-        return Ledger._commission_book("lead_id", self, self._commission_targets())
+        plans = self.partner_assigned_id.commercial_partner_id.commission_plan_id
+        if len(self) < 2 or not any(plan._commission_needs_period() for plan in plans):
+            return Ledger._commission_book("lead_id", self, self._commission_targets())
+        # tiers or period caps: each opportunity books after the previous one
+        rows = Ledger
+        for lead in self:
+            rows |= Ledger._commission_book("lead_id", lead, lead._commission_targets())
+        return rows
 
     def _commission_targets(self):
         """Target ledger values of won opportunities assigned to a partner on a plan

@@ -241,6 +241,18 @@ class TestRuleEngine(CommissionCommon):
         self.sync()
         self.assertEqual(self.env["commission.line"].search_count([]), rows)
 
+    def test_invoices_booked_in_one_transaction_reach_the_period_rate(self):
+        plan = self._tier_plan("whole")
+        plan.trigger = "posted"
+        self._refer(plan)
+        invoices = self.make_invoice([(self.software, 30000, 1)], post=False) | self.make_invoice(
+            [(self.software, 30000, 1)], post=False
+        )
+        invoices.action_post()  # both synced by one commit
+        self.sync()
+        # 60,000 in the quarter: both at 12 %, whatever their order
+        self.assertEqual([self.booked(invoice) for invoice in invoices], [3600.0, 3600.0])
+
     def test_tiers_across_a_period_boundary(self):
         self._refer(self._tier_plan("whole"))
         last_quarter = fields.Date.today() - relativedelta(months=3)
