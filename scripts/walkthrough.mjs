@@ -2,47 +2,11 @@
 // a referred sale paid in the browser, the payout job that follows, approvals, the reseller's
 // balance, the schedule run by hand. Prints what it sees; screenshots go to $OUT (default
 // /tmp/walkthrough). npm install --no-save playwright-core && node scripts/walkthrough.mjs
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { openDemo } from "./browser.mjs";
 
 const base = process.argv[2] || "http://localhost:8069";
 const out = process.env.OUT || "/tmp/walkthrough/";
-mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-const page = await context.newPage();
-await page.goto(`${base}/web/login`);
-await page.fill("input[name=login]", "admin");
-await page.fill("input[name=password]", "admin");
-await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
-
-async function rpc(model, method, args, kwargs = {}) {
-    return page.evaluate(async ([model, method, args, kwargs]) => {
-        const response = await fetch(`/web/dataset/call_kw/${model}/${method}`, {
-            method: "POST",
-            headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({ jsonrpc: "2.0", method: "call",
-                params: { model, method, args, kwargs } }),
-        });
-        const data = await response.json();
-        if (data.error) throw new Error(JSON.stringify(data.error.data.message));
-        return data.result;
-    }, [model, method, args, kwargs]);
-}
-const ref = async (xmlid) => {
-    const [module, name] = xmlid.split(".");
-    return (await rpc("ir.model.data", "search_read",
-        [[["module", "=", module], ["name", "=", name]], ["res_id"]]))[0].res_id;
-};
-async function shot(name) {
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: `${out}${name}.png` });
-    console.log(`  screenshot ${out}${name}.png`);
-}
+const { browser, page, rpc, ref, shot } = await openDemo(base, out);
 const rows = (domain) => rpc("commission.line", "search_read", [domain,
     ["kind", "state", "amount", "name", "purchase_order_id"]]);
 

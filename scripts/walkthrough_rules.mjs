@@ -3,47 +3,11 @@
 // per-deal amount), the invoice paid and its ledger rows (true-ups), the won-deal plan, and a
 // simulation. Prints what it sees; screenshots go to $OUT (default /tmp/walkthrough-rules).
 // npm install --no-save playwright-core && node scripts/walkthrough_rules.mjs [url]
-import { mkdirSync } from "node:fs";
-import { chromium } from "playwright-core";
+import { openDemo } from "./browser.mjs";
 
 const base = process.argv[2] || "http://localhost:8069";
 const out = process.env.OUT || "/tmp/walkthrough-rules/";
-mkdirSync(out, { recursive: true });
-const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"],
-});
-const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-const page = await context.newPage();
-await page.goto(`${base}/web/login`);
-await page.fill("input[name=login]", "admin");
-await page.fill("input[name=password]", "admin");
-await Promise.all([page.waitForNavigation(), page.click("button[type=submit]")]);
-
-async function rpc(model, method, args, kwargs = {}) {
-    return page.evaluate(async ([model, method, args, kwargs]) => {
-        const response = await fetch(`/web/dataset/call_kw/${model}/${method}`, {
-            method: "POST",
-            headers: { "Content-Type": "application/json" },
-            body: JSON.stringify({ jsonrpc: "2.0", method: "call",
-                params: { model, method, args, kwargs } }),
-        });
-        const data = await response.json();
-        if (data.error) throw new Error(JSON.stringify(data.error.data.message));
-        return data.result;
-    }, [model, method, args, kwargs]);
-}
-const ref = async (xmlid) => {
-    const [module, name] = xmlid.split(".");
-    return (await rpc("ir.model.data", "search_read",
-        [[["module", "=", module], ["name", "=", name]], ["res_id"]]))[0].res_id;
-};
-async function shot(name) {
-    await page.waitForTimeout(1500);
-    await page.screenshot({ path: `${out}${name}.png` });
-    console.log(`  screenshot ${out}${name}.png`);
-}
+const { browser, page, rpc, ref, shot } = await openDemo(base, out);
 const lines = (domain) => rpc("commission.line", "search_read", [domain,
     ["kind", "state", "amount", "name", "origin_move_id"]], { order: "id" });
 const licence = await ref("partner_commission.product_licence_demo");

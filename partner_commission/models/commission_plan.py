@@ -123,6 +123,21 @@ class CommissionPlan(models.Model):
                     )
                 )
 
+    def _commission_check_taker(self, company, taker):
+        """A partner or level of ``company`` (``taker``, its name in the message) takes only
+        a plan of that company or a plan shared by all companies."""
+        if company and self.company_id and self.company_id != company:
+            raise ValidationError(
+                self.env._(
+                    "The commission plan %(plan)s belongs to the company %(company)s: "
+                    "%(taker)s can only take a plan of its own company or a plan shared by "
+                    "all companies.",
+                    plan=self.name,
+                    company=self.company_id.name,
+                    taker=taker,
+                )
+            )
+
     def action_view_partners(self):
         self.ensure_one()
         return {

@@ -2,7 +2,7 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError
 from odoo.fields import Domain
 from odoo.tools import SQL, date_utils
 
@@ -105,18 +105,9 @@ class ResPartner(models.Model):
     @api.constrains("commission_plan_id", "company_id")
     def _check_commission_plan_company(self):
         for partner in self:
-            plan = partner.commission_plan_id
-            if partner.company_id and plan.company_id and plan.company_id != partner.company_id:
-                raise ValidationError(
-                    self.env._(
-                        "The commission plan %(plan)s belongs to the company %(company)s: "
-                        "%(partner)s can only take a plan of its own company or a plan "
-                        "shared by all companies.",
-                        plan=plan.name,
-                        company=plan.company_id.name,
-                        partner=partner.display_name,
-                    )
-                )
+            partner.commission_plan_id._commission_check_taker(
+                partner.company_id, partner.display_name
+            )
 
     @api.model
     def _commission_check_plan_rights(self, label):

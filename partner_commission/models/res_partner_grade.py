@@ -1,5 +1,4 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class ResPartnerGrade(models.Model):
@@ -14,18 +13,9 @@ class ResPartnerGrade(models.Model):
     @api.constrains("default_commission_plan_id", "company_id")
     def _check_default_commission_plan_company(self):
         for grade in self:
-            plan = grade.default_commission_plan_id
-            if grade.company_id and plan.company_id and plan.company_id != grade.company_id:
-                raise ValidationError(
-                    self.env._(
-                        "The commission plan %(plan)s belongs to the company %(company)s: "
-                        "the level %(level)s can only take a plan of its own company or a "
-                        "plan shared by all companies.",
-                        plan=plan.name,
-                        company=plan.company_id.name,
-                        level=grade.name,
-                    )
-                )
+            grade.default_commission_plan_id._commission_check_taker(
+                grade.company_id, self.env._("the level %(level)s", level=grade.name)
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
