@@ -168,6 +168,21 @@ class CrmLead(models.Model):
         acceptance factor, see ``_partner_effective_weights``) over the pool's total."""
         return random.choices(partners, weights=self._partner_effective_weights(partners))[0]
 
+    def _forward_to_partner(self, partner, message=None):
+        """Forward these leads to ``partner``: it follows them and is assigned them (with its
+        salesperson), its contacts with portal access (else the company) get the email with
+        the links to the portal, and each lead's chatter says to whom it went."""
+        self.message_subscribe(partner_ids=partner.ids)
+        self._assign_partner(partner)
+        recipients = partner._crm_partner_assign_portal_contacts() or partner
+        self.env.ref("crm_partner_assign.mail_template_lead_forward").with_context(
+            partner_leads=[{"lead": lead, "url": lead._get_partner_portal_url()} for lead in self],
+            partner_in_portal=partner._crm_partner_assign_has_portal_access(),
+            forward_message=message,
+            forward_recipient_ids=",".join(str(pid) for pid in recipients.ids),
+        ).send_mail(partner.id, email_layout_xmlid="mail.mail_notification_light")
+        self._log_forward(partner, recipients)
+
     def _assign_partner(self, partner):
         """Assign ``partner`` to the leads, with its salesperson when it has one."""
         values = {"partner_assigned_id": partner.id}

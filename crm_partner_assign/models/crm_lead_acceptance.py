@@ -117,11 +117,11 @@ class CrmLead(models.Model):
         self.message_unsubscribe(partner_ids=colleagues.ids)
         self.write(
             {
-                "partner_assigned_id": False,
                 "partner_declined_ids": [Command.link(late.commercial_partner_id.id)]
                 + ([Command.link(late.id)] if late != late.commercial_partner_id else []),
             }
         )
+        self._unassign_partner()  # back to the salesperson who had it before the partner
         reason = self.env._(
             "%(partner)s did not accept this lead within %(days)s days.",
             partner=late.display_name,
@@ -151,15 +151,10 @@ class CrmLead(models.Model):
 
     def _partner_accept_forward(self, partner, reason):
         """Forward the lead to ``partner`` as the forward wizard does, and say why."""
-        self.message_subscribe(partner_ids=partner.ids)
-        self._assign_partner(partner)
+        self._forward_to_partner(partner)
         self.message_post(
             body=Markup("<p>%s</p><p>%s</p>")
             % (reason, self.env._("Forwarded to %(partner)s.", partner=partner.display_name)),
             message_type="notification",
             subtype_xmlid="mail.mt_note",
         )
-        self.env.ref("crm_partner_assign.mail_template_lead_forward").with_context(
-            partner_leads=[{"lead": self, "url": self._get_partner_portal_url()}],
-            partner_in_portal=partner._crm_partner_assign_has_portal_access(),
-        ).send_mail(partner.id, email_layout_xmlid="mail.mail_notification_light")

@@ -77,13 +77,16 @@ class TestAcceptanceDeadline(AcceptanceCommon):
         lead = self.lead_lausanne
         lead.partner_declined_ids = self.reseller_zurich
         self.forward(lead, self.reseller_geneva, days_ago=5)
+        # forwarding gave the lead to Geneva's salesperson
+        self.assertEqual(lead.user_id, self.salesman_partners)
         self.run_cron("crm_partner_assign.ir_cron_partner_accept_deadline")
         self.assertFalse(lead.partner_assigned_id)
-        self.assertEqual(lead.user_id, self.salesman_partners)
+        # back to the salesperson who had it before it was forwarded
+        self.assertEqual(lead.user_id, self.salesman)
         self.assertIn(self.reseller_geneva, lead.partner_declined_ids)
         last = lead.message_ids.filtered(lambda m: "back to its salesperson" in m.body)
         self.assertEqual(len(last), 1)
-        self.assertIn(self.salesman_partners.partner_id, last.partner_ids)
+        self.assertIn(self.salesman.partner_id, last.partner_ids)
 
     def test_no_deadline_when_zero(self):
         self.env.company.partner_accept_days = 0

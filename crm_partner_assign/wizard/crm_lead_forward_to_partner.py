@@ -104,21 +104,8 @@ class CrmLeadForwardToPartner(models.TransientModel):
         # check the right to change them first, then work on them as superuser
         self.lead_ids.check_access("write")
         assignments = self._get_assignments()
-        template = self.env.ref("crm_partner_assign.mail_template_lead_forward")
         for partner, leads in assignments.items():
-            leads = leads.sudo()
-            leads.message_subscribe(partner_ids=partner.ids)
-            leads._assign_partner(partner)
-            recipients = partner._crm_partner_assign_portal_contacts() or partner
-            template.with_context(
-                partner_leads=[
-                    {"lead": lead, "url": lead._get_partner_portal_url()} for lead in leads
-                ],
-                partner_in_portal=partner._crm_partner_assign_has_portal_access(),
-                forward_message=self.body,
-                forward_recipient_ids=",".join(str(pid) for pid in recipients.ids),
-            ).send_mail(partner.id, email_layout_xmlid="mail.mail_notification_light")
-            leads._log_forward(partner, recipients)
+            leads.sudo()._forward_to_partner(partner, self.body)
         unassigned = self.lead_ids - self.env["crm.lead"].union(*assignments.values())
         if not unassigned:
             return self._action_after_forward(assignments)
