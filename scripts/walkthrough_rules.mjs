@@ -19,11 +19,10 @@ const gold = await ref("partner_commission.commission_plan_gold_demo");
 await page.goto(`${base}/odoo/action-partner_commission.commission_plan_action/${gold}`);
 await page.waitForSelector(".o_form_view .o_field_one2many");
 await shot("commission-plan-rules");
-await page.locator(".o_field_one2many .o_data_row").first().click();
-await page.waitForSelector(".modal .o_form_view");
-console.log("1. Gold plan, first rule:", (await page.locator(".modal .o_form_view").innerText()).replace(/\s+/g, " ").slice(0, 300));
+await page.locator(".o_field_one2many .o_list_record_open_form_view").first().click();
+await page.waitForSelector(".o_form_view .o_field_widget[name=tier_mode]");
+console.log("1. Gold plan, first rule:", (await page.locator(".o_form_view").innerText()).replace(/\s+/g, " ").slice(0, 300));
 await shot("commission-rule-tiers");
-await page.locator(".modal .btn-close").first().click();
 
 // 2. quotations and their estimate, read on the form
 async function quotation(referrer, lines) {
