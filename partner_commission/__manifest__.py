@@ -10,6 +10,9 @@
     "website": "https://github.com/resellers-suite/resellers",
     "depends": ["crm_partner_assign", "sale_management", "purchase", "account"],
     "assets": {
+        "web.assets_backend": [
+            "partner_commission/static/src/fields/*",
+        ],
         "web.assets_tests": [
             "partner_commission/static/tests/tours/*.js",
         ],

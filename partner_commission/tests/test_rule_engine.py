@@ -2,7 +2,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from .common import CommissionCommon
 
@@ -442,3 +442,39 @@ class TestRuleEngine(CommissionCommon):
 
         booking_queries(1)  # the transaction's first booking warms what every one needs
         self.assertEqual(booking_queries(2), booking_queries(30))
+
+
+@tagged("post_install", "-at_install")
+class TestEstimateHover(CommissionCommon, HttpCase):
+    def test_the_estimate_explains_itself_on_hover(self):
+        self.referrer.commission_plan_id = self.env["commission.plan"].create(
+            {
+                "name": "Tiered",
+                "commission_rule_ids": [
+                    Command.create(
+                        {
+                            "category_id": self.categ_software.id,
+                            "rate": 10,
+                            "tier_ids": [Command.create({"threshold": 50000, "rate": 12})],
+                        }
+                    )
+                ],
+            }
+        )
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "referrer_id": self.referrer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": self.software.id, "price_unit": 1000, "tax_ids": []}
+                    )
+                ],
+            }
+        )
+        self.assertEqual(order.commission, 100.0)
+        self.start_tour(
+            f"/odoo/action-sale.action_quotations_with_onboarding/{order.id}",
+            "partner_commission_estimate_tour",
+            login=self.env.user.login,
+        )
