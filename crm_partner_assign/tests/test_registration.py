@@ -88,6 +88,18 @@ class TestRegistrationDuplicates(RegistrationCommon):
         self.assertTrue(match.by_vat)
         self.assertEqual(match.match_keys, "tax ID")
 
+    def test_salespeople_read_the_duplicates_of_their_own_registrations_only(self):
+        registration = self.register(
+            self.portal_geneva, partner_name="Some Other Name", registration_vat="che123456789"
+        )
+        self.assertTrue(self.matches(registration))
+        registration.user_id = self.salesman_partners
+        Match = self.env["crm.lead.registration.match"]
+        domain = [("lead_id", "=", registration.id)]
+        self.assertFalse(Match.with_user(self.salesman).search(domain))
+        registration.user_id = self.salesman
+        self.assertTrue(Match.with_user(self.salesman).search(domain))
+
     def test_duplicate_on_email_domain(self):
         registration = self.register(
             self.portal_geneva,
