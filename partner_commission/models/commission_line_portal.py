@@ -7,6 +7,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import date_utils
 
+from .res_partner import UNPAID_STATES
+
 # what a partner reads in the portal: ledger states grouped as the partner understands them
 PORTAL_STATE_GROUPS = {
     "held": ("pending",),
@@ -16,8 +18,6 @@ PORTAL_STATE_GROUPS = {
     "paid": ("paid",),
     "rejected": ("cancel",),
 }
-# the state groups that make up what the partner is still to be paid
-PORTAL_UNPAID_GROUPS = ("held", "to_approve", "to_pay", "on_order")
 PERIOD_RE = re.compile(r"^(\d{4})(?:-(?:(\d{2})|Q([1-4])))?$")
 QUESTION_ACTIVITY = "partner_commission.mail_activity_type_commission_question"
 
@@ -108,9 +108,8 @@ class CommissionLine(models.Model):
                 dict.fromkeys((*PORTAL_STATE_GROUPS, "clawed_back", "unpaid"), 0.0)
                 | {"company": company, "currency": currency},
             )
-            group = self._portal_state_group(state)
-            entry[group] += amount
-            if group in PORTAL_UNPAID_GROUPS:
+            entry[self._portal_state_group(state)] += amount
+            if state in UNPAID_STATES:  # what the backend's balance counts too
                 entry["unpaid"] += amount
             if kind == "clawback" and state != "cancel":
                 entry["clawed_back"] += amount

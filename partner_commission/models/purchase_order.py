@@ -235,13 +235,6 @@ class PurchaseOrder(models.Model):
         return confirmed
 
     @api.model
-    def _commission_orders_to_confirm(self, today):
-        """Draft commission RFQs of ended periods at or above their company's minimum."""
-        return self._commission_orders_of_ended_periods(today).filtered(
-            lambda o: o._commission_reaches_minimum(today)
-        )
-
-    @api.model
     def _commission_orders_of_ended_periods(self, today):
         """Draft commission RFQs, with ledger rows, whose period ended before ``today``."""
         todo = self.browse()

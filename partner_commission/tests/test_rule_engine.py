@@ -234,12 +234,26 @@ class TestRuleEngine(CommissionCommon):
         self.assertEqual(self.booked(first), 4000.0)
         self.assertEqual(self.booked(second), 500.0)
         self.assertIn("down from 12 %", self.ledger(first)[-1].name)
-        # the final true-up of the quarter finds nothing more to book
-        rows = self.env["commission.line"].search_count([])
-        next_quarter = fields.Date.today() + relativedelta(months=3)
-        self.env["commission.line"]._commission_true_up_ended_periods(today=next_quarter)
-        self.sync()
-        self.assertEqual(self.env["commission.line"].search_count([]), rows)
+
+    def test_the_payout_job_books_the_final_true_up_of_an_ended_period(self):
+        plan = self._tier_plan("whole")
+        self._refer(plan)
+        last_quarter = fields.Date.today() - relativedelta(months=3)
+        first = self._paid([(self.software, 40000, 1)], date=last_quarter)
+        second = self._paid([(self.software, 20000, 1)], date=last_quarter)
+        self.assertEqual(self.booked(first) + self.booked(second), 7200.0)
+        # the tier's rate changes after the quarter ended: nothing syncs these invoices...
+        plan.commission_rule_ids.tier_ids.rate = 13
+        self.assertEqual(self.booked(first), 4800.0)
+        # ...until the payout job closes the ended quarter: 60,000 at 13 %
+        self.payout()
+        self.assertEqual(self.booked(first), 5200.0)
+        self.assertEqual(self.booked(second), 2600.0)
+        self.assertIn("up from 12 % (true-up)", self.ledger(first)[-1].name)
+        # once per ended period
+        plan.commission_rule_ids.tier_ids.rate = 14
+        self.payout()
+        self.assertEqual(self.booked(first), 5200.0)
 
     def test_invoices_booked_in_one_transaction_reach_the_period_rate(self):
         plan = self._tier_plan("whole")
