@@ -23,7 +23,7 @@ For L = 1, 10, 50 lines per invoice (``--lines``), N invoices per database (``--
   (``commission.make.invoice``, posted); ours' payout job
   (``commission.line._cron_commission_payout``, absent from old versions: 0 then), the
   confirmation schedule (``purchase.order._confirm_commission_orders``) and the vendor bills
-  of the confirmed commission RFQs (posted).
+  of the confirmed commission RFQs ("Create Bills" on all of them, as from the list; posted).
 It prints ms and SQL queries for each part, the extra cost per paid invoice (the side's
 create+post + payment minus baseline's, plus its batch work), its ratio to the baseline
 payment and ours/OCA, the queries added per payment request (cold cache), and the payout
@@ -416,10 +416,13 @@ class OursSide(Side):
         self.confirmed = confirmed.with_env(env)
 
         def bill():
-            for order in self.confirmed.with_env(env):
-                order.action_create_invoice()
-            bills = self.confirmed.with_env(env).invoice_ids.filtered(lambda m: m.state == "draft")
-            bills.write({"invoice_date": self.batch_day})
+            # "Create Bills" on the confirmed RFQs selected in the list (as OCA's wizard on
+            # the settlements); a bill date is typed only where the bill has none
+            confirmed = self.confirmed.with_env(env)
+            if confirmed:
+                confirmed.action_create_invoice()
+            bills = confirmed.invoice_ids.filtered(lambda m: m.state == "draft")
+            bills.filtered(lambda m: not m.invoice_date).write({"invoice_date": self.batch_day})
             bills.action_post()
             return bills
 

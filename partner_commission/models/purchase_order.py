@@ -194,6 +194,54 @@ class PurchaseOrder(models.Model):
             self.message_subscribe(partner_ids=missing.ids)
 
     # ------------------------------------------------------------
+    # Vendor bills of commission RFQs
+    # ------------------------------------------------------------
+
+    def action_create_invoice(self, attachment_ids=False):
+        """Create Bills of commission RFQs (from the form or the list's header button):
+        all their bills in one batch, dated today (the commission statement is issued by
+        the company), instead of core's one creation per bill and a date to type on each.
+        Procurement orders, mixed selections and bills with attachments keep core's flow."""
+        if attachment_ids or not self or any(o.purchase_type != "commission" for o in self):
+            return super().action_create_invoice(attachment_ids=attachment_ids)
+        invoices = self._commission_create_bills()
+        invoices.filtered(
+            lambda m: m.currency_id.round(m.amount_total) < 0
+        ).action_switch_move_type()
+        return self.action_view_invoice(invoices)
+
+    def _commission_create_bills(self):
+        """One vendor bill per referrer, company and currency (as core groups them), with
+        every line of these commission RFQs, created in one batch."""
+        vals_by_key = {}
+        for order in self.with_context(default_move_type="in_invoice"):
+            order = order.with_company(order.company_id)
+            key = (order.company_id.id, order.partner_id.id, order.currency_id.id)
+            vals = vals_by_key.get(key)
+            if vals is None:
+                vals = vals_by_key[key] = order._prepare_invoice()
+                vals["invoice_origin"] = order.name
+            else:
+                vals["invoice_origin"] += f", {order.name}"
+            vals["invoice_line_ids"] += [
+                Command.create(line._prepare_account_move_line()) for line in order.order_line
+            ]
+        for vals in vals_by_key.values():
+            for sequence, command in enumerate(vals["invoice_line_ids"], start=10):
+                command[2]["sequence"] = sequence
+        return (
+            self.env["account.move"]
+            .with_context(default_move_type="in_invoice")
+            .create(list(vals_by_key.values()))
+        )
+
+    def _prepare_invoice(self):
+        values = super()._prepare_invoice()
+        if self.purchase_type == "commission":
+            values["invoice_date"] = fields.Date.context_today(self)
+        return values
+
+    # ------------------------------------------------------------
     # Scheduled confirmation
     # ------------------------------------------------------------
 
