@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
@@ -212,7 +213,7 @@ class PurchaseOrder(models.Model):
 
     def _commission_create_bills(self):
         """One vendor bill per referrer, company and currency (as core groups them), with
-        every line of these commission RFQs, created in one batch."""
+        every line of these commission RFQs, created in one batch per company."""
         vals_by_key = {}
         for order in self.with_context(default_move_type="in_invoice"):
             order = order.with_company(order.company_id)
@@ -226,14 +227,16 @@ class PurchaseOrder(models.Model):
             vals["invoice_line_ids"] += [
                 Command.create(line._prepare_account_move_line()) for line in order.order_line
             ]
-        for vals in vals_by_key.values():
+        vals_by_company = defaultdict(list)
+        for (company_id, _partner_id, _currency_id), vals in vals_by_key.items():
             for sequence, command in enumerate(vals["invoice_line_ids"], start=10):
                 command[2]["sequence"] = sequence
-        return (
-            self.env["account.move"]
-            .with_context(default_move_type="in_invoice")
-            .create(list(vals_by_key.values()))
-        )
+            vals_by_company[company_id].append(vals)
+        AccountMove = self.env["account.move"].with_context(default_move_type="in_invoice")
+        bills = AccountMove
+        for company_id, vals_list in vals_by_company.items():
+            bills |= AccountMove.with_company(company_id).create(vals_list)
+        return bills
 
     def _prepare_invoice(self):
         values = super()._prepare_invoice()

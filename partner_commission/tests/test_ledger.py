@@ -189,6 +189,14 @@ class TestLedgerBooking(CommissionCommon):
         )
         self.assertEqual(orders.company_id, self.company | company_b)
         self.assertEqual(self.ledger(invoice_b).company_id, company_b)
+        # Create Bills on both companies' RFQs: a bill in each company, in its journal
+        orders.button_confirm()
+        orders.action_create_invoice()
+        bills = orders.invoice_ids
+        self.assertEqual(bills.company_id, self.company | company_b)
+        for bill in bills:
+            self.assertEqual(bill.journal_id.company_id, bill.company_id)
+            self.assertEqual(bill.amount_untaxed, 100.0)
         self.plan.company_id = self.company
         self.assertEqual(
             self.booked(self.make_invoice([(self.software, 1000, 1)], company=company_b)), 0.0
