@@ -175,9 +175,20 @@ class CommissionLine(models.Model):
         data = self.env.cr.precommit.data
         if PRECOMMIT_KEY not in data:
             data[PRECOMMIT_KEY] = defaultdict(set)
-            env = self.env
+            env = self.env(context=self._commission_sync_context())
             self.env.cr.precommit.add(lambda: env["commission.line"]._commission_sync_pending())
         data[PRECOMMIT_KEY][documents._name].update(documents.ids)
+
+    @api.model
+    def _commission_sync_context(self):
+        """The context of the sync: the current one without what belongs to the event that
+        marked the documents first (a wizard's ``active_ids``, an action's ``default_*`` or
+        ``active_test``), which must not shape what the sync books."""
+        return {
+            key: value
+            for key, value in self.env.context.items()
+            if not key.startswith(("default_", "active_"))
+        }
 
     @api.model
     def _commission_sync_pending(self):
