@@ -26,10 +26,11 @@ class TestCommissionConcurrency(TransactionCase):
             product = env["product.product"].create(
                 {"name": "Race licence", "type": "service", "taxes_id": [Command.clear()]}
             )
+            customer = env["res.partner"].create({"name": "Race customer"})
             invoice = env["account.move"].create(
                 {
                     "move_type": "out_invoice",
-                    "partner_id": env["res.partner"].create({"name": "Race customer"}).id,
+                    "partner_id": customer.id,
                     "invoice_date": fields.Date.today(),
                     "referrer_id": referrer.id,
                     "invoice_line_ids": [
@@ -46,22 +47,44 @@ class TestCommissionConcurrency(TransactionCase):
             "grade": grade.id,
             "referrer": referrer.id,
             "product": product.id,
+            "customer": customer.id,
             "invoice": invoice.id,
         }
         self.envs = [api.Environment(self.env.registry.cursor(), SUPERUSER_ID, {}) for _i in "12"]
         self.addCleanup(self._clean_up)
 
     def _clean_up(self):
+        """Remove all the test committed, so that no later test (nor a rerun on this database)
+        finds a plan of it."""
         for env in self.envs:
             env.cr.rollback()
             env.cr.close()
         with self.env.registry.cursor() as cr:
-            # the ledger is append-only for users; the test removes its own rows
+            # the ledger is append-only for users, and posted entries stay: the test removes
+            # its own rows in SQL
             cr.execute("DELETE FROM commission_line WHERE referrer_id = %s", [self.ids["referrer"]])
             env = api.Environment(cr, SUPERUSER_ID, {})
             orders = env["purchase.order"].search([("partner_id", "=", self.ids["referrer"])])
             orders.button_cancel()
             orders.unlink()
+            payments = env["account.payment"].search([("partner_id", "=", self.ids["customer"])])
+            moves = env["account.move"].browse(self.ids["invoice"]) | payments.move_id
+            lines = moves.line_ids.ids or [0]
+            cr.execute(
+                "DELETE FROM account_partial_reconcile WHERE debit_move_id = ANY(%s) "
+                "OR credit_move_id = ANY(%s)",
+                [lines, lines],
+            )
+            cr.execute("DELETE FROM account_payment WHERE id = ANY(%s)", [payments.ids or [0]])
+            cr.execute("DELETE FROM account_move WHERE id = ANY(%s)", [moves.ids])
+            cr.execute(
+                "DELETE FROM account_payment_register WHERE partner_id = %s", [self.ids["customer"]]
+            )
+            env.invalidate_all()
+            env["res.partner.grade"].browse(self.ids["grade"]).unlink()
+            env["commission.plan"].browse(self.ids["plan"]).unlink()
+            env["product.product"].browse(self.ids["product"]).product_tmpl_id.unlink()
+            env["res.partner"].browse([self.ids["referrer"], self.ids["customer"]]).unlink()
             cr.commit()  # pylint: disable=invalid-commit
 
     def _pay(self, env):
