@@ -65,8 +65,25 @@ class AccountMove(models.Model):
 
     def _post(self, soft=True):
         posted = super()._post(soft=soft)
-        posted._commission_mark_dirty()
+        posted._commission_posting_changes()._commission_mark_dirty()
         return posted
+
+    def _commission_posting_changes(self):
+        """The moves among these (just posted) whose commission the posting can change:
+        all but the referred invoices that have no payment yet while no plan pays at posting.
+        Such an invoice earns nothing now (its plans wait for payments), and nothing of it is
+        booked (resetting it to draft reversed what it had); its payments sync it."""
+        unpaid = self.filtered(
+            lambda m: (
+                m.move_type == "out_invoice" and m.referrer_id and m.payment_state == "not_paid"
+            )
+        )
+        if not unpaid:
+            return self
+        plans = self.env["commission.plan"].sudo().with_context(active_test=False)
+        if plans.search_count([("trigger", "=", "posted")], limit=1):
+            return self
+        return self - unpaid
 
     def button_draft(self):
         res = super().button_draft()

@@ -8,6 +8,8 @@ from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from odoo.addons.partner_commission.models.commission_line import PRECOMMIT_KEY
+
 from .common import CommissionCommon
 
 
@@ -81,6 +83,25 @@ class TestLedgerBooking(CommissionCommon):
         invoice.button_cancel()
         self.assertEqual(self.booked(invoice), 0.0)
         self.assertEqual(len(self.ledger(invoice)), 4, "corrections are new rows")
+
+    def test_posting_an_unpaid_invoice_waits_for_its_payment(self):
+        """No plan pays at posting: the posting leaves the invoice to its payments (no sync
+        that would book nothing); a plan that does makes the posting sync it."""
+        invoice = self.make_invoice([(self.software, 1000, 1)], post=False)
+        self.sync()
+        invoice.action_post()
+        pending = self.env.cr.precommit.data.get(PRECOMMIT_KEY, {})
+        self.assertNotIn(invoice.id, pending.get("account.move", ()))
+        self.sync()
+        self.assertFalse(self.ledger(invoice))
+        self.pay(invoice)
+        self.assertEqual(self.booked(invoice), 100.0)
+        self.plan.copy({"name": "At posting", "trigger": "posted", "active": False})
+        second = self.make_invoice([(self.software, 500, 1)], post=False)
+        self.sync()
+        second.action_post()
+        pending = self.env.cr.precommit.data.get(PRECOMMIT_KEY, {})
+        self.assertIn(second.id, pending.get("account.move", ()))
 
     def test_the_sync_books_in_a_context_of_its_own(self):
         """The defaults and the active_test of the event that marks an invoice (here the
