@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, clean_context
 
 _logger = logging.getLogger(__name__)
 
@@ -182,13 +182,10 @@ class CommissionLine(models.Model):
     @api.model
     def _commission_sync_context(self):
         """The context of the sync: the current one without what belongs to the event that
-        marked the documents first (a wizard's ``active_ids``, an action's ``default_*`` or
-        ``active_test``), which must not shape what the sync books."""
-        return {
-            key: value
-            for key, value in self.env.context.items()
-            if not key.startswith(("default_", "active_"))
-        }
+        marked the documents first (a wizard's ``active_ids`` and ``active_test``, an
+        action's ``default_*``), which must not shape what the sync books."""
+        context = clean_context(self.env.context)
+        return {key: value for key, value in context.items() if not key.startswith("active_")}
 
     @api.model
     def _commission_sync_pending(self):
