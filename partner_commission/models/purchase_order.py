@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -50,6 +51,120 @@ class PurchaseOrder(models.Model):
         )
         for order in self:
             order.invoice_commission_count = counts.get(order, 0)
+
+    @api.depends("order_line.price_subtotal", "company_id", "currency_id")
+    def _amount_all(self):
+        sums = self._commission_line_sums()
+        summed = self.browse(list(sums))
+        res = super(PurchaseOrder, self - summed)._amount_all()
+        for order in summed:
+            untaxed, tax = sums[order.id]
+            order.amount_untaxed = untaxed
+            order.amount_tax = tax
+            order.amount_total = order.currency_id.round(untaxed + tax)
+            order.amount_total_cc = order.amount_total
+        return res
+
+    @api.depends("order_line.date_planned")
+    def _compute_date_planned(self):
+        summed = self._commission_summed_orders()
+        res = super(PurchaseOrder, self - summed)._compute_date_planned()
+        earliest = dict(
+            self.env["purchase.order.line"]._read_group(
+                [("order_id", "in", summed.ids), ("display_type", "=", False)],
+                ["order_id"],
+                ["date_planned:min"],
+            )
+        )
+        for order in summed:
+            order.date_planned = earliest.get(order, False)
+        return res
+
+    @api.depends("order_line.invoice_lines.move_id")
+    def _compute_invoice(self):
+        summed = self._commission_summed_orders()
+        res = super(PurchaseOrder, self - summed)._compute_invoice()
+        bills = dict(
+            self.env["account.move.line"]._read_group(
+                [("purchase_line_id.order_id", "in", summed.ids)],
+                ["purchase_line_id.order_id"],
+                ["move_id:array_agg_distinct"],
+            )
+        )
+        for order in summed:
+            order.invoice_ids = [Command.set(bills.get(order, []))]
+            order.invoice_count = len(bills.get(order, []))
+        return res
+
+    def _commission_summed_orders(self):
+        """Commission RFQs whose figures over their lines (totals, planned date, bills) are
+        computed in the database from their saved lines.
+
+        A draft commission RFQ collects a line per paid document for a whole period, and core
+        recomputes these figures from all the lines of an order each time one is added: the
+        payout would cost more with every line already on the RFQ. A form being edited (lines
+        not saved yet) is computed by core."""
+        return self.filtered(
+            lambda order: order.purchase_type == "commission" and isinstance(order.id, int)
+        )
+
+    def _commission_line_sums(self):
+        """{RFQ id: (untaxed, tax)} summed from the saved product lines, for the commission
+        RFQs in their company's currency whose line figures add up to core's totals: taxes
+        rounded per line, or no taxes and no line amount rounded (with taxes rounded
+        globally, core rounds the sum of the unrounded amounts). The others are left to
+        core."""
+        orders = self._commission_summed_orders().filtered(
+            lambda order: order.currency_id == order.company_id.currency_id
+        )
+        if not orders:
+            return {}
+        Line = self.env["purchase.order.line"]
+        Line.flush_model(
+            [
+                "order_id",
+                "display_type",
+                "price_unit",
+                "product_qty",
+                "discount",
+                "price_subtotal",
+                "price_tax",
+                "tax_ids",
+            ]
+        )
+        taxes = Line._fields["tax_ids"]
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT line.order_id,
+                       COALESCE(SUM(line.price_subtotal), 0),
+                       COALESCE(SUM(line.price_tax), 0),
+                       BOOL_AND(
+                           NOT EXISTS (SELECT 1 FROM %(rel)s rel WHERE rel.%(col)s = line.id)
+                           AND line.price_subtotal
+                               = line.price_unit * line.product_qty
+                                 * (1 - COALESCE(line.discount, 0) / 100)
+                       )
+                  FROM purchase_order_line line
+                 WHERE line.order_id IN %(ids)s AND line.display_type IS NULL
+              GROUP BY line.order_id
+                """,
+                rel=SQL.identifier(taxes.relation),
+                col=SQL.identifier(taxes.column1),
+                ids=tuple(orders.ids),
+            )
+        )
+        sums = {
+            order_id: (untaxed, tax, exact)
+            for order_id, untaxed, tax, exact in self.env.cr.fetchall()
+        }
+        result = {}
+        for order in orders:
+            untaxed, tax, exact = sums.get(order.id, (0.0, 0.0, True))
+            if exact or order.company_id.tax_calculation_rounding_method == "round_per_line":
+                currency = order.currency_id
+                result[order.id] = (currency.round(float(untaxed)), currency.round(float(tax)))
+        return result
 
     def action_view_commission_invoices(self):
         self.ensure_one()

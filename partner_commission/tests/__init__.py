@@ -1,5 +1,6 @@
 from . import test_commission
 from . import test_commission_perf_access
+from . import test_commission_rfq_totals
 from . import test_commission_views
 from . import test_concurrency
 from . import test_ledger

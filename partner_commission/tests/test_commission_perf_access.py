@@ -51,6 +51,32 @@ class TestCommissionQueries(CommissionCommon):
             counts.append(self.cr.sql_log_count - before)
         self.assertEqual(counts[1], counts[2], f"payout queries per run: {counts}")
 
+    def test_payout_leaves_the_lines_already_on_the_rfq_unread(self):
+        """The RFQ's totals, planned date and bills are summed in the database: adding a
+        document reads none of the lines already on the RFQ (core reads them all, so each
+        payout would cost more than the last over a month)."""
+        for _i in range(3):
+            self.pay(self.make_invoice([(self.software, 100, 1)]))
+        self.payout()
+        order = self.commission_orders()
+        old_lines = order.order_line
+        self.assertEqual(len(old_lines), 3)
+        self.pay(self.make_invoice([(self.software, 200, 1)]))
+        self.sync()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.env["commission.line"]._commission_payout()
+        self.env.flush_all()
+        fields = self.env["purchase.order.line"]._fields
+        read = [
+            name
+            for name in ("display_type", "price_unit", "price_subtotal", "tax_ids", "date_planned")
+            if any(self.env.cache.contains(line, fields[name]) for line in old_lines)
+        ]
+        self.assertEqual(read, [], "fields of the lines already on the RFQ read by the payout")
+        self.assertEqual(len(order.order_line), 4)
+        self.assertEqual(order.amount_total, 50.0)
+
 
 @tagged("post_install", "-at_install")
 class TestCommissionReportAndAccess(CommissionCommon):
