@@ -89,6 +89,12 @@ def parse_args():
     )
     parser.add_argument("--referrers", type=int, default=20, help="referrers (agents) per side")
     parser.add_argument(
+        "--scale",
+        default="",
+        help="ours' database sizes in paid referred invoices, comma-separated (e.g. "
+        "1000,10000): the cost per paid invoice at each size (default: not run)",
+    )
+    parser.add_argument(
         "--quick", action="store_true", help="development run: --n 20 --rfq-run 100"
     )
     parser.add_argument("--output", help="also write the report to this file")
@@ -101,6 +107,7 @@ def parse_args():
     if opts.rfq_run is None:
         opts.rfq_run = 100 if opts.quick else 1000
     opts.lines = [int(x) for x in opts.lines.split(",") if x.strip()]
+    opts.scale = [int(x) for x in opts.scale.split(",") if x.strip()]
     return odoo_args, opts
 
 
@@ -429,6 +436,35 @@ class OursSide(Side):
         self.bills, t_bill, q_bill = self.request(bill)
         return {"confirm": (t_confirm, q_confirm), "ours_bill": (t_bill, q_bill)}
 
+    def paid_referred_invoices(self):
+        return self.env["account.move"].search_count(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("referrer_id", "!=", False),
+                ("payment_state", "in", ("paid", "in_payment")),
+            ]
+        )
+
+    def fill(self, count, chunk=100):
+        """``count`` paid referred invoices of one line, made, posted and paid (one payment
+        each) by chunks, the payout job after each chunk; not measured."""
+        for start in range(0, count, chunk):
+            size = min(chunk, count - start)
+            referrers = [self.referrers[i % len(self.referrers)] for i in range(size)]
+            moves = self.build_invoices(self.customers(referrers), 1, referrers)
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=moves.ids
+            ).create(
+                {
+                    "payment_date": self.invoice_date,
+                    "journal_id": self.bank.id,
+                    "group_payment": False,
+                }
+            )._create_payments()
+            self.cr.commit()
+            self.env.invalidate_all()
+            self.payout()
+
     def check(self, moves):
         rows = self.env["commission.line"].search([("origin_move_id", "in", moves.ids)])
         on_rfq = rows.filtered("purchase_order_id")
@@ -496,9 +532,12 @@ class Bench:
         results = {}
         for lines in opts.lines:
             results[lines] = self.phase(lines)
-        self.summary(results)
+        if results:
+            self.summary(results)
         if opts.rfq_run:
             self.rfq_growth(opts.rfq_run)
+        if opts.scale:
+            self.scale_run(opts.scale)
         for side in self.sides.values():
             side.close()
 
@@ -720,6 +759,57 @@ class Bench:
                 )
             )
         out.append("batch work of the run: " + "; ".join(c for c in cells[1:]))
+
+    def scale_run(self, sizes, sample=50):
+        """The cost per paid invoice as ours' database grows: ours is filled with paid
+        referred invoices (one line each, not measured) up to each size; then ``sample``
+        invoices of 10 lines are paid one per request, interleaved with the baseline's (its
+        database is not grown: it shows the machine's noise), ours' payout job after each
+        payment."""
+        out = self.out
+        base, ours = self.sides["base"], self.sides["ours"]
+        out.append("")
+        out.append(
+            f"=== Scale: ours' database filled with paid referred invoices of 1 line (paid "
+            f"in chunks, not measured); at each size {sample} invoices of 10 lines paid one "
+            "per request, interleaved with the baseline's (not grown); ms and queries per "
+            "payment"
+        )
+        out.append(
+            f"{'paid invoices':>14}{'ledger rows':>13}{'baseline payment':>26}"
+            f"{'ours payment':>26}{'ours payout job':>26}{'ours extra':>12}"
+        )
+        for size in sizes:
+            missing = size - ours.paid_referred_invoices()
+            if missing > 0:
+                ours.fill(missing)
+            refs = [ours.referrers[i % len(ours.referrers)] for i in range(sample)]
+            moves = ours.build_invoices(ours.customers(refs), 10, refs)
+            base_moves = base.build_invoices(base.customers([None] * sample), 10, [None] * sample)
+            ours.analyze()
+            base.analyze()
+            totals = {"base": [0.0, 0], "ours": [0.0, 0], "payout": [0.0, 0]}
+            for base_move, move in zip(base_moves, moves, strict=True):
+                seconds, queries = base.pay(base_move)
+                totals["base"][0] += seconds
+                totals["base"][1] += queries
+                seconds, queries = ours.pay(move)
+                totals["ours"][0] += seconds
+                totals["ours"][1] += queries
+                seconds, queries, _rows = ours.payout()
+                totals["payout"][0] += seconds
+                totals["payout"][1] += queries
+            cells = [
+                f"{1000 * t / sample:9.1f} ms {q / sample:6.1f} q".rjust(26)
+                for t, q in totals.values()
+            ]
+            extra = (totals["ours"][0] + totals["payout"][0] - totals["base"][0]) / sample
+            rows = ours.env["commission.line"].search_count([])
+            out.append(
+                f"{ours.paid_referred_invoices():>14}{rows:>13}"
+                + "".join(cells)
+                + f"{1000 * extra:9.1f} ms"
+            )
 
 
 class _Out(list):
