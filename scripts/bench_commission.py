@@ -240,20 +240,21 @@ class Side:
     def pay(self, move):
         """'Register Payment' on one invoice."""
 
-        def register():
-            move_ = move.with_env(self.env)
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=move_.ids
-            ).create(
-                {
-                    "payment_date": move_.invoice_date,
-                    "journal_id": self.bank.id,
-                    "group_payment": False,
-                }
-            )._create_payments()
-
-        _result, seconds, queries = self.request(register)
+        _result, seconds, queries = self.request(lambda: self.register_payments(move))
         return seconds, queries
+
+    def register_payments(self, moves):
+        """'Register Payment' on ``moves`` (posted invoices of one date): one payment each."""
+        moves = moves.with_env(self.env)
+        self.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=moves.ids
+        ).create(
+            {
+                "payment_date": moves[:1].invoice_date,
+                "journal_id": self.bank.id,
+                "group_payment": False,
+            }
+        )._create_payments()
 
     # ------------------------------------------------------------
     # Batch work: {part: (seconds, queries)}, and rows handled by the payout job
@@ -452,15 +453,7 @@ class OursSide(Side):
             size = min(chunk, count - start)
             referrers = [self.referrers[i % len(self.referrers)] for i in range(size)]
             moves = self.build_invoices(self.customers(referrers), 1, referrers)
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=moves.ids
-            ).create(
-                {
-                    "payment_date": self.invoice_date,
-                    "journal_id": self.bank.id,
-                    "group_payment": False,
-                }
-            )._create_payments()
+            self.register_payments(moves)
             self.cr.commit()
             self.env.invalidate_all()
             self.payout()
