@@ -624,7 +624,11 @@ class CommissionLine(models.Model):
     def _commission_document(self):
         """The source document of these rows (one document): an invoice, an opportunity,
         or nothing for manual adjustments."""
-        return self.origin_move_id[:1] or self.lead_id[:1]
+        # read through one row taken by iteration, which keeps the prefetch (a slice drops
+        # it): the documents of all the rows read together (a payout run's) are fetched at
+        # once, not one document per query
+        first = next(iter(self), self)
+        return first.origin_move_id or first.lead_id
 
     def _commission_document_key(self):
         self.ensure_one()

@@ -51,6 +51,31 @@ class TestCommissionQueries(CommissionCommon):
             counts.append(self.cr.sql_log_count - before)
         self.assertEqual(counts[1], counts[2], f"payout queries per run: {counts}")
 
+    def _payout_queries(self, documents):
+        """Queries of a payout run that puts ``documents`` newly paid invoices of one
+        referrer on its draft RFQ, with a cold cache."""
+        for _i in range(documents):
+            self.pay(self.make_invoice([(self.software, 100, 1)]))
+        self.sync()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        self.env["commission.line"]._commission_payout()
+        self.env.flush_all()
+        return self.cr.sql_log_count - before
+
+    def test_payout_queries_do_not_grow_with_the_documents(self):
+        """The RFQ line labels of a run read its documents and customers at once: a run of
+        five documents costs a run of one plus core Purchase's one search of analytic
+        distribution models per new line (``_compute_analytic_distribution``); reading
+        each document on its own cost two queries more per document."""
+        self.pay(self.make_invoice([(self.software, 100, 1)]))
+        self.payout()  # the draft RFQ exists
+        self._payout_queries(1)  # warm-up
+        counts = {count: self._payout_queries(count) for count in (1, 5)}
+        self.assertLessEqual(counts[5], counts[1] + 4, f"payout queries per run: {counts}")
+        self.assertEqual(len(self.commission_orders().order_line), 8)
+
     def test_payout_leaves_the_lines_already_on_the_rfq_unread(self):
         """The RFQ's totals, planned date and bills are summed in the database: adding a
         document reads none of the lines already on the RFQ (core reads them all, so each
