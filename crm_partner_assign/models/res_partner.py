@@ -5,6 +5,10 @@ from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+# what account writes on a partner after each of its invoices, bills and payments
+# (``_increase_rank``, in a postcommit cursor that reads one field per query)
+RANK_FIELDS = frozenset(("customer_rank", "supplier_rank"))
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -73,6 +77,24 @@ class ResPartner(models.Model):
     partner_level_currency_id = fields.Many2one(
         "res.currency", compute="_compute_partner_level_revenue"
     )
+
+    def write(self, vals):
+        rank_only = vals.keys() <= RANK_FIELDS  # (nothing written: nothing changes either)
+        if rank_only != bool(self.env.context.get("partner_rank_write")):
+            self = self.with_context(partner_rank_write=rank_only)
+        return super().write(vals)
+
+    def _track_prepare(self, fields_iter):
+        if self.env.context.get("partner_rank_write"):
+            fields_iter = set(fields_iter) - self._partner_fields_untracked_on_rank_write()
+        return super()._track_prepare(fields_iter)
+
+    def _partner_fields_untracked_on_rank_write(self):
+        """Tracked fields of the reseller programme that a write of the customer and
+        supplier ranks alone cannot change: such a write does not read them for tracking
+        (account's rank write after each payment reads each tracked field in a query of
+        its own)."""
+        return {"grade_id", "partner_weight", "activation"}
 
     @api.depends("grade_id")
     def _compute_partner_weight(self):

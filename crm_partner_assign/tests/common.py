@@ -2,6 +2,26 @@ from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
 
 
+def fields_read_by_rank_write(test, partner, names):
+    """Which of ``names`` account's rank write after a payment reads on ``partner``: its
+    postcommit cursor increases ``customer_rank`` with tracking, without prefetching and
+    with a cold cache, one query per field read."""
+    env = partner.env(
+        context=dict(
+            partner.env.context, tracking_disable=False, mail_notrack=False, prefetch_fields=False
+        )
+    )
+    env.flush_all()
+    env.cr.precommit.run()  # records created in the transaction are tracked once written
+    env.invalidate_all()
+    with test.assertLogs("odoo.sql_db", "DEBUG") as logs:
+        partner.with_env(env).customer_rank += 1
+        env.flush_all()
+    queries = "\n".join(logs.output)
+    test.assertIn('"res_partner"."email"', queries, "core's tracked fields are read")
+    return [name for name in names if f'"res_partner"."{name}"' in queries]
+
+
 class PartnerAssignCommon(TransactionCase):
     """Resellers in Switzerland (no demo partner there, so automatic forwarding only sees
     these): a Gold one in Geneva with a portal user, a Silver one in Zurich, a Bronze one in

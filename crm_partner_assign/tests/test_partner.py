@@ -5,7 +5,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 from odoo.tools import mute_logger
 
-from .common import PartnerAssignCommon
+from .common import PartnerAssignCommon, fields_read_by_rank_write
 
 
 @tagged("post_install", "-at_install")
@@ -88,6 +88,19 @@ class TestPartner(PartnerAssignCommon):
         stage = Activation.with_user(self.sales_manager).create({"name": "Certified"})
         stage.with_user(self.sales_manager).action_archive()
         self.assertFalse(stage.active)
+
+    def test_rank_write_leaves_the_programme_fields_unread(self):
+        """Account raises a customer's rank after each payment, reading every tracked field
+        in a query of its own: the programme's fields are not among them, and changing
+        them is still tracked."""
+        partner = self.reseller_zurich
+        names = ("grade_id", "partner_weight", "activation")
+        self.assertEqual(fields_read_by_rank_write(self, partner, names), [])
+        self.flush_tracking()
+        partner.grade_id = self.grade_gold
+        self.assertEqual(
+            self.tracking_values(partner, "grade_id").new_value_integer, self.grade_gold.id
+        )
 
     def test_partner_form(self):
         form = Form(self.env["res.partner"].with_user(self.sales_manager))

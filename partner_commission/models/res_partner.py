@@ -146,6 +146,9 @@ class ResPartner(models.Model):
             self._commission_plan_follow_grade()
         return res
 
+    def _partner_fields_untracked_on_rank_write(self):
+        return super()._partner_fields_untracked_on_rank_write() | {"commission_plan_id"}
+
     def _partner_level_revenue_sources(self):
         """Also the customer invoices that name the partner as their referrer (invoices
         made by hand, or grouping orders of several referrers)."""

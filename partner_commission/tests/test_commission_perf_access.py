@@ -2,6 +2,8 @@ from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import Form, new_test_user, tagged
 
+from odoo.addons.crm_partner_assign.tests.common import fields_read_by_rank_write
+
 from .common import CommissionCommon
 
 
@@ -30,6 +32,11 @@ class TestCommissionQueries(CommissionCommon):
         # the booking only writes the ledger: 23 measured on 2026-12-02 (41 for booking and RFQ
         # in version 1)
         self.assertLessEqual(results[1], 23, f"queries per paid invoice: {results}")
+
+    def test_rank_write_leaves_the_commission_plan_unread(self):
+        """Account's rank write after each payment (one query per tracked field read) does
+        not read the referrer's plan."""
+        self.assertEqual(fields_read_by_rank_write(self, self.referrer, ["commission_plan_id"]), [])
 
     def _payout_queries(self, documents):
         """Queries of a payout run that puts ``documents`` newly paid invoices of one
