@@ -502,10 +502,7 @@ class CommissionLine(models.Model):
         they are already right)."""
         today = today or fields.Date.context_today(self)
         params = self.env["ir.config_parameter"].sudo()
-        plans = self.env["commission.plan"].sudo().search([])
-        for plan in plans.filtered(
-            lambda p: any(rule._commission_is_whole_tier() for rule in p.commission_rule_ids)
-        ):
+        for plan in self._commission_whole_tier_plans():
             current_start = plan._commission_period(today)[0]
             start, end = plan._commission_period(fields.Date.subtract(current_start, days=1))
             key = f"partner_commission.true_up_done.{plan.id}"
@@ -522,6 +519,16 @@ class CommissionLine(models.Model):
             rows.origin_move_id._commission_sync()
             rows.lead_id._commission_sync()
             params.set_param(key, str(end))
+
+    @api.model
+    def _commission_whole_tier_plans(self):
+        """The active plans with a rule whose tiers pay the whole period at the rate reached
+        (``commission.rule._commission_is_whole_tier``), in one query: each payout run asks."""
+        Rule = self.env["commission.rule"].sudo()
+        groups = Rule._read_group(
+            [*Rule._commission_whole_tier_domain(), ("plan_id.active", "=", True)], ["plan_id"]
+        )
+        return self.env["commission.plan"].sudo().union(*(plan for (plan,) in groups))
 
     @api.model
     def _commission_release(self, today=None):

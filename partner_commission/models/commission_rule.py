@@ -435,5 +435,11 @@ class CommissionRule(models.Model):
         return ", ".join(parts)
 
     def _commission_is_whole_tier(self):
-        """Whether this rule's rate follows the whole period (never kept once booked)."""
+        """Whether this rule's rate follows the whole period (never kept once booked); in
+        a search: ``_commission_whole_tier_domain``."""
         return self.is_tiered and self.tier_mode == "whole"
+
+    @api.model
+    def _commission_whole_tier_domain(self):
+        """The rules of ``_commission_is_whole_tier``, as a domain."""
+        return [("is_tiered", "=", True), ("tier_mode", "=", "whole")]

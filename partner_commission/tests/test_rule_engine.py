@@ -255,6 +255,26 @@ class TestRuleEngine(CommissionCommon):
         self.payout()
         self.assertEqual(self.booked(first), 5200.0)
 
+    def test_each_payout_run_finds_the_whole_period_plans_in_one_query(self):
+        """The payout job runs after every booking: it looks up the plans whose tiers pay
+        the whole period (their ended periods get a final true-up) in one query of the
+        rules, whatever the number of plans and rules; plans of marginal tiers and archived plans are not
+        among them."""
+        whole = self._tier_plan("whole")
+        marginal = self._tier_plan("marginal")
+        archived = self._tier_plan("whole")
+        archived.active = False
+        found = self.env["commission.line"]._commission_whole_tier_plans()
+        self.assertIn(whole, found)
+        self.assertFalse(found & (marginal | archived), "marginal tiers, archived plan")
+        self.payout()  # the ended periods are closed once
+        with self.assertLogs("odoo.sql_db", "DEBUG") as logs:
+            self.payout()
+        rules = [line for line in logs.output if 'FROM "commission_rule"' in line]
+        plans = [line for line in logs.output if 'FROM "commission_plan"' in line]
+        self.assertEqual(len(rules), 1, rules)
+        self.assertLessEqual(len(plans), 1, "the periods of the plans found, read at once")
+
     def test_invoices_booked_in_one_transaction_reach_the_period_rate(self):
         plan = self._tier_plan("whole")
         plan.trigger = "posted"
