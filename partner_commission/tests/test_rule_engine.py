@@ -258,8 +258,8 @@ class TestRuleEngine(CommissionCommon):
     def test_each_payout_run_finds_the_whole_period_plans_in_one_query(self):
         """The payout job runs after every booking: it looks up the plans whose tiers pay
         the whole period (their ended periods get a final true-up) in one query of the
-        rules, whatever the number of plans and rules; plans of marginal tiers and archived plans are not
-        among them."""
+        rules, whatever the number of plans and rules; plans of marginal tiers and archived
+        plans are not among them."""
         whole = self._tier_plan("whole")
         marginal = self._tier_plan("marginal")
         archived = self._tier_plan("whole")
