@@ -2,6 +2,8 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
@@ -247,10 +249,26 @@ class PurchaseOrder(models.Model):
         lines = self.env["purchase.order.line"].sudo().create(new_values)
         for line, doc_rows in zip(lines, new_groups, strict=True):
             doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
-        self._message_log(body=rows._commission_note_body())
+        self._commission_log_run(rows._commission_note_body())
         self._commission_subscribe(rows.user_id.partner_id)
         if not self.user_id:
             self.user_id = self._commission_buyer(rows)
+
+    def _commission_log_run(self, body):
+        """One chatter message per payout run on this RFQ: when the run changes the untaxed
+        amount of an RFQ that existed before this transaction, core's tracking message of
+        that change carries the note (a second run on it in the same transaction adds its
+        note to the same message); otherwise the note is logged on its own."""
+        self.ensure_one()
+        self.env["purchase.order.line"].flush_model()
+        amount = self.amount_untaxed  # computed now: tracking records the amount before
+        data = self.env.cr.precommit.data
+        initial = data.get(f"mail.tracking.{self._name}", {}).get(self.id)
+        pending = data.get(f"mail.tracking.message.{self._name}", {}).pop(self.id, Markup())
+        if initial and initial.get("amount_untaxed", amount) != amount:
+            self._track_set_log_message(pending + body)
+        else:
+            self._message_log(body=pending + body)
 
     def _commission_buyer(self, rows):
         """Buyer of a new commission RFQ: the company's commission purchaser, else the

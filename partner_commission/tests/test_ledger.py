@@ -44,6 +44,38 @@ class TestLedgerBooking(CommissionCommon):
         self.assertEqual(order.amount_untaxed, 235.0)
         self.assertEqual(len(order.order_line), 2)
 
+    def test_a_payout_run_logs_one_message_on_the_rfq(self):
+        """On an RFQ that was already there, core tracks the change of its untaxed amount:
+        that tracking message carries the run's note, so a run adds one message; a run that
+        leaves the amount unchanged still logs its note."""
+        first = self.make_invoice([(self.support, 100, 1)])
+        self.pay(first)
+        self.payout()
+        order = self.commission_orders()
+        self.assertEqual(order.amount_untaxed, 10.0)
+        before = order.message_ids
+        second = self.make_invoice([(self.support, 200, 1)])
+        self.pay(second)
+        self.payout()
+        new = order.message_ids - before
+        self.assertEqual(len(new), 1, "one message per run")
+        self.assertIn(second.name, new.body)
+        self.assertIn("Commissions added", new.body)
+        tracked = new.tracking_value_ids.filtered(lambda t: t.field_id.name == "amount_untaxed")
+        self.assertEqual((tracked.old_value_float, tracked.new_value_float), (10.0, 30.0))
+        # paid then refunded before the payout: its line nets to zero, the amount stays
+        before = order.message_ids
+        third = self.make_invoice([(self.support, 300, 1)])
+        self.pay(third)
+        self.refund(third)
+        self.payout()
+        self.assertEqual(order.amount_untaxed, 30.0)
+        self.assertEqual(len(order.order_line), 3)
+        new = order.message_ids - before
+        self.assertEqual(len(new), 1, "the note is logged on its own")
+        self.assertIn(third.name, new.body)
+        self.assertFalse(new.tracking_value_ids)
+
     def test_no_referrer_no_commission(self):
         invoice = self.make_invoice([(self.software, 1000, 1)])
         invoice.referrer_id = False
