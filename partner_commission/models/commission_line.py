@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL, clean_context
 
 _logger = logging.getLogger(__name__)
@@ -545,7 +546,8 @@ class CommissionLine(models.Model):
     def _commission_payout(self, commit=False):
         """Put every row to pay on its referrer's draft commission RFQ for the company and
         currency, one referrer per transaction (``commit``): a failing referrer is logged and
-        noted on the partner, and the others go on. Returns the RFQs that got rows."""
+        noted on the partner, and the others go on; one that another transaction updated
+        meanwhile waits for the run this one triggers. Returns the RFQs that got rows."""
         groups = self._read_group(
             [("state", "=", "to_pay")], ["referrer_id", "company_id", "currency_id"]
         )
@@ -556,10 +558,17 @@ class CommissionLine(models.Model):
         for referrer, company, currency in groups:
             try:
                 with self.env.cr.savepoint():
-                    orders |= self._commission_payout_group(referrer, company, currency)
+                    order = self._commission_payout_group(referrer, company, currency)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                # another transaction changed a record this one writes (its RFQ, say): not
+                # a failure, the run that follows does it
+                _logger.info("Commission payout of %s deferred: concurrent update", referrer.id)
+                self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
             except Exception as error:  # noqa: BLE001 - one referrer must not stop the others
                 _logger.exception("Commission payout failed for %s", referrer.display_name)
                 self._commission_payout_failed(referrer, error)
+            else:
+                orders |= order
             if commit:
                 Cron._commit_progress(1)
         return orders
@@ -607,7 +616,11 @@ class CommissionLine(models.Model):
                 ("currency_id", "=", currency.id),
             ],
             limit=1,
-        ) or PurchaseOrder.create(self._commission_rfq_values(referrer, company, currency))
+        )
+        if order:
+            order._commission_lock_for_payout()
+        else:
+            order = PurchaseOrder.create(self._commission_rfq_values(referrer, company, currency))
         order._commission_add_rows(rows)
         return order
 

@@ -211,6 +211,19 @@ class PurchaseOrder(models.Model):
             cancelled._commission_give_back()
         (rows - cancelled)._commission_follow_bills()
 
+    def _commission_lock_for_payout(self):
+        """Lock this draft RFQ before the payout writes it, waiting for a buyer's save in
+        progress. Raises the database's serialization error, without logging it, when
+        another transaction changed the RFQ since this one began (the payout then leaves
+        the referrer to its next run)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM purchase_order WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(self.ids),
+            ),
+            log_exceptions=False,
+        )
+
     def _commission_add_rows(self, rows):
         """Put ledger rows (to pay, of this RFQ's referrer, company and currency) on this
         draft RFQ: one line per source document (a document's later rows join its line),
@@ -252,7 +265,12 @@ class PurchaseOrder(models.Model):
         self._commission_log_run(rows._commission_note_body())
         self._commission_subscribe(rows.user_id.partner_id)
         if not self.user_id:
-            self.user_id = self._commission_buyer(rows)
+            # the buyer follows the RFQ without core's assignment email, which would write
+            # the referrer's contact (its portal sign-up link) and so make the payout fail
+            # whenever someone saves that contact meanwhile
+            self.with_context(mail_auto_subscribe_no_notify=True).user_id = self._commission_buyer(
+                rows
+            )
 
     def _commission_log_run(self, body):
         """One chatter message per payout run on this RFQ: when the run changes the untaxed

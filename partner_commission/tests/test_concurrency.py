@@ -1,6 +1,8 @@
 """Two transactions racing, as two Odoo workers do: each test commits its data in its own
 cursors (the test transaction cannot be seen by other cursors) and removes it afterwards."""
 
+import logging
+
 import psycopg2
 
 from odoo import SUPERUSER_ID, Command, api, fields
@@ -171,3 +173,71 @@ class TestCommissionConcurrency(TransactionCase):
                 [self.ids["referrer"]],
             )
             self.assertEqual(cr.fetchone()[0], 1)
+
+    def _draft_rfqs(self):
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "SELECT COUNT(*) FROM purchase_order WHERE partner_id = %s AND state = 'draft'",
+                [self.ids["referrer"]],
+            )
+            return cr.fetchone()[0]
+
+    def test_a_payout_opening_an_rfq_leaves_the_referrer_contact_alone(self):
+        """Someone saves the reseller's contact while the payout opens its RFQ: the payout
+        does not write the contact (core's assignment email to the buyer would, for the
+        portal link), so it does not fail."""
+        env1, env2 = self.envs
+        invoice = env1["account.move"].browse(self.ids["invoice"])
+        invoice.invoice_user_id = env1.ref("base.user_admin")  # the buyer, not the job's user
+        self._pay(env1)
+        env1.cr.commit()
+        env2.cr.execute("SELECT 1")  # the payout's transaction started before the save
+        env1["res.partner"].browse(self.ids["referrer"]).phone = "+32 2 555 01 01"
+        env1.cr.commit()
+        orders = env2["commission.line"]._commission_payout()
+        env2.cr.commit()
+        self.assertEqual(len(orders), 1)
+        self.assertEqual(orders.user_id, env2.ref("base.user_admin"))
+        self.assertIn(orders.user_id.partner_id, orders.message_partner_ids, "buyer follows")
+        self.assertEqual(self._draft_rfqs(), 1)
+
+    def test_a_payout_meeting_a_concurrent_update_is_deferred_not_failed(self):
+        """A buyer edits the draft RFQ while the payout adds a line to it: the payout of
+        that referrer is left to the next run, which it triggers, without an error nor a
+        note on the reseller; the next run adds the line."""
+        env1, env2 = self.envs
+        self._pay(env1)
+        env1.cr.commit()
+        env1["commission.line"]._commission_payout()
+        env1.cr.commit()
+        order = env1["purchase.order"].search([("partner_id", "=", self.ids["referrer"])])
+        self.assertEqual(order.amount_untaxed, 100.0)
+        env1["commission.adjustment"].create(
+            {"referrer_id": self.ids["referrer"], "amount": 5.0, "reason": "Race bonus"}
+        ).action_confirm()
+        env1.cr.commit()
+        env2.cr.execute("SELECT 1")  # the payout's transaction started before the edit
+        order.note = "Checked by purchasing"
+        env1.cr.commit()
+        referrer = env2["res.partner"].browse(self.ids["referrer"])
+        notes = len(referrer.message_ids)
+        cron = env2.ref("partner_commission.ir_cron_commission_payout")
+        triggers = env2["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+        ledger_logger = "odoo.addons.partner_commission.models.commission_line"
+        with (
+            self.assertNoLogs("odoo.sql_db", "WARNING"),
+            self.assertLogs(ledger_logger, logging.INFO) as logs,
+        ):
+            orders = env2["commission.line"]._commission_payout()
+        self.assertFalse(orders)
+        self.assertEqual([r.levelno for r in logs.records], [logging.INFO], "no error logged")
+        self.assertIn("deferred", logs.output[0])
+        self.assertEqual(len(referrer.message_ids), notes, "no failure noted on the reseller")
+        self.assertEqual(
+            env2["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        env2.cr.commit()
+        orders = env2["commission.line"]._commission_payout()
+        env2.cr.commit()
+        self.assertEqual(orders, order.with_env(env2))
+        self.assertEqual(orders.amount_untaxed, 105.0)
