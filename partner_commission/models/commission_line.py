@@ -607,20 +607,9 @@ class CommissionLine(models.Model):
         )
         if not rows:
             return PurchaseOrder
-        order = PurchaseOrder.search(
-            [
-                ("purchase_type", "=", "commission"),
-                ("state", "=", "draft"),
-                ("partner_id", "=", referrer.id),
-                ("company_id", "=", company.id),
-                ("currency_id", "=", currency.id),
-            ],
-            limit=1,
-        )
-        if order:
-            order._commission_lock_for_payout()
-        else:
-            order = PurchaseOrder.create(self._commission_rfq_values(referrer, company, currency))
+        order = PurchaseOrder._commission_draft_for_payout(
+            referrer, company, currency
+        ) or PurchaseOrder.create(self._commission_rfq_values(referrer, company, currency))
         order._commission_add_rows(rows)
         return order
 

@@ -211,18 +211,30 @@ class PurchaseOrder(models.Model):
             cancelled._commission_give_back()
         (rows - cancelled)._commission_follow_bills()
 
-    def _commission_lock_for_payout(self):
-        """Lock this draft RFQ before the payout writes it, waiting for a buyer's save in
-        progress. Raises the database's serialization error, without logging it, when
-        another transaction changed the RFQ since this one began (the payout then leaves
-        the referrer to its next run)."""
+    @api.model
+    def _commission_draft_for_payout(self, referrer, company, currency):
+        """The referrer's draft commission RFQ for the company and currency, locked for the
+        payout that writes it (waiting for a buyer's save in progress). Raises the
+        database's serialization error, without logging it, when another transaction
+        changed that RFQ since this one began: the payout leaves the referrer to its next
+        run."""
+        self.flush_model(["purchase_type", "state", "partner_id", "company_id", "currency_id"])
         self.env.cr.execute(
             SQL(
-                "SELECT id FROM purchase_order WHERE id IN %s FOR NO KEY UPDATE",
-                tuple(self.ids),
+                """
+                SELECT id FROM purchase_order
+                 WHERE purchase_type = 'commission' AND state = 'draft'
+                   AND partner_id = %s AND company_id = %s AND currency_id = %s
+                 LIMIT 1
+                   FOR NO KEY UPDATE
+                """,
+                referrer.id,
+                company.id,
+                currency.id,
             ),
             log_exceptions=False,
         )
+        return self.browse(order_id for (order_id,) in self.env.cr.fetchall())
 
     def _commission_add_rows(self, rows):
         """Put ledger rows (to pay, of this RFQ's referrer, company and currency) on this
