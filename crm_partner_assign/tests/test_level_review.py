@@ -22,7 +22,11 @@ class TestLevelReview(AccountTestInvoicingCommon):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=False))
         cls.company = cls.env.company
-        cls.today = fields.Date.today()
+        # the test's user works in the time zone of the user the review job runs as (the
+        # demo gives it one): both count the same days, also near midnight
+        job_user = cls.env.ref("crm_partner_assign.ir_cron_partner_level_review").user_id
+        cls.env.user.tz = job_user.tz
+        cls.today = fields.Date.context_today(cls.env.user)
         Grade = cls.env["res.partner.grade"]
         # the demo levels of the company would sit between these: leave them out
         Grade.search([]).active = False
