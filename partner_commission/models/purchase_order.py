@@ -280,9 +280,8 @@ class PurchaseOrder(models.Model):
             # the buyer follows the RFQ without core's assignment email, which would write
             # the referrer's contact (its portal sign-up link) and so make the payout fail
             # whenever someone saves that contact meanwhile
-            self.with_context(mail_auto_subscribe_no_notify=True).user_id = self._commission_buyer(
-                rows
-            )
+            buyer = self._commission_buyer(rows)
+            self.with_context(mail_auto_subscribe_no_notify=True).user_id = buyer
 
     def _commission_log_run(self, body):
         """One chatter message per payout run on this RFQ: when the run changes the untaxed
@@ -290,8 +289,10 @@ class PurchaseOrder(models.Model):
         that change carries the note (a second run on it in the same transaction adds its
         note to the same message); otherwise the note is logged on its own."""
         self.ensure_one()
+        # the new lines saved in one go, then the total computed now: tracking records the
+        # amount before
         self.env["purchase.order.line"].flush_model()
-        amount = self.amount_untaxed  # computed now: tracking records the amount before
+        amount = self.amount_untaxed
         data = self.env.cr.precommit.data
         initial = data.get(f"mail.tracking.{self._name}", {}).get(self.id)
         pending = data.get(f"mail.tracking.message.{self._name}", {}).pop(self.id, Markup())
