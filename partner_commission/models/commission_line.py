@@ -6,7 +6,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
-from odoo.tools import SQL, clean_context
+from odoo.tools import SQL, clean_context, split_every
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +21,8 @@ OPEN_STATES = ("pending", "to_approve", "to_pay")
 PRECOMMIT_KEY = "partner_commission.sync"
 # key of a row within its document: the source line and the referrer it pays
 ROW_KEY_FIELDS = ("move_line_id", "sale_line_id", "referrer_id")
+# referrers whose payout one transaction of the payout job commits together
+PAYOUT_BATCH = 20
 
 
 class CommissionLine(models.Model):
@@ -545,9 +547,10 @@ class CommissionLine(models.Model):
     @api.model
     def _commission_payout(self, commit=False):
         """Put every row to pay on its referrer's draft commission RFQ for the company and
-        currency, one referrer per transaction (``commit``): a failing referrer is logged and
-        noted on the partner, and the others go on; one that another transaction updated
-        meanwhile waits for the run this one triggers. Returns the RFQs that got rows."""
+        currency, each referrer in its own savepoint, committed (``commit``) by batches of
+        ``PAYOUT_BATCH`` referrers: a failing referrer is logged and noted on the partner,
+        and the others go on; one that another transaction updated meanwhile waits for the
+        run this one triggers. Returns the RFQs that got rows."""
         groups = self._read_group(
             [("state", "=", "to_pay")], ["referrer_id", "company_id", "currency_id"]
         )
@@ -555,23 +558,31 @@ class CommissionLine(models.Model):
         if commit:
             Cron._commit_progress(remaining=len(groups))
         orders = self.env["purchase.order"]
-        for referrer, company, currency in groups:
-            try:
-                with self.env.cr.savepoint():
-                    order = self._commission_payout_group(referrer, company, currency)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                # another transaction changed a record this one writes (its RFQ, say): not
-                # a failure, the run that follows does it
-                _logger.info("Commission payout of %s deferred: concurrent update", referrer.id)
-                self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
-            except Exception as error:  # noqa: BLE001 - one referrer must not stop the others
-                _logger.exception("Commission payout failed for %s", referrer.display_name)
-                self._commission_payout_failed(referrer, error)
-            else:
-                orders |= order
+        for batch in split_every(PAYOUT_BATCH, groups):
+            for referrer, company, currency in batch:
+                orders |= self._commission_payout_referrer(referrer, company, currency)
             if commit:
-                Cron._commit_progress(1)
+                # the records the referrers share (company, plan, product, taxes) stay
+                # cached within a batch: a commit clears the cache
+                Cron._commit_progress(len(batch))
         return orders
+
+    @api.model
+    def _commission_payout_referrer(self, referrer, company, currency):
+        """The payout of one referrer, company and currency in a savepoint; returns its RFQ,
+        or nothing when it failed or was deferred."""
+        try:
+            with self.env.cr.savepoint():
+                return self._commission_payout_group(referrer, company, currency)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            # another transaction changed a record this one writes (its RFQ, say): not a
+            # failure, the run that follows does it
+            _logger.info("Commission payout of %s deferred: concurrent update", referrer.id)
+            self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+        except Exception as error:  # noqa: BLE001 - one referrer must not stop the others
+            _logger.exception("Commission payout failed for %s", referrer.display_name)
+            self._commission_payout_failed(referrer, error)
+        return self.env["purchase.order"]
 
     @api.model
     def _commission_payout_failed(self, referrer, error):

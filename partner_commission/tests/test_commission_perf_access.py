@@ -76,6 +76,33 @@ class TestCommissionQueries(CommissionCommon):
         self.assertLessEqual(counts[5], counts[1] + 4, f"payout queries per run: {counts}")
         self.assertEqual(len(self.commission_orders().order_line), 8)
 
+    def _payout_job_queries(self, referrer_count):
+        """Queries of the payout job (through the cron runner, which commits) for one newly
+        paid invoice of each of ``referrer_count`` new referrers, with a cold cache."""
+        referrers = [
+            self.referrer.copy({"name": f"Reseller {referrer_count}.{i}"})
+            for i in range(referrer_count)
+        ]
+        for referrer in referrers:
+            self.pay(self.make_invoice([(self.software, 100, 1)], referrer=referrer))
+        self.sync()
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        self.payout()
+        count = self.cr.sql_log_count - before
+        for referrer in referrers:
+            self.assertEqual(self.commission_orders(referrer).amount_untaxed, 10.0)
+        return count
+
+    def test_payout_job_commits_referrers_in_batches(self):
+        """The job commits its referrers by batches, each in its own savepoint: a commit
+        clears the cache, and committing each referrer alone made every referrer read again
+        what they share (company, plan, product, taxes, sequence, users). Measured on
+        2026-12-07: 30 queries per further referrer (50 with a commit per referrer)."""
+        self._payout_job_queries(1)  # warm-up
+        counts = {count: self._payout_job_queries(count) for count in (1, 4)}
+        self.assertLessEqual(counts[4] - counts[1], 3 * 35, f"payout job queries: {counts}")
+
     def test_payout_leaves_the_lines_already_on_the_rfq_unread(self):
         """The RFQ's totals, planned date and bills are summed in the database: adding a
         document reads none of the lines already on the RFQ (core reads them all, so each
