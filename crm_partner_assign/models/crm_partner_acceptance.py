@@ -28,12 +28,18 @@ class CrmPartnerAcceptance(models.Model):
 
     @api.depends("date_assign", "date")
     def _compute_days_to_answer(self):
+        """Days from the forwarding date to the answer's date, both in the user's time zone
+        (the forwarding date is the day of the lead's assignment in that time zone)."""
         for answer in self:
             answer.days_to_answer = (
-                max((answer.date.date() - answer.date_assign).days, 0)
+                max((answer._answer_date() - answer.date_assign).days, 0)
                 if answer.date_assign and answer.date
                 else 0.0
             )
+
+    def _answer_date(self):
+        self.ensure_one()
+        return fields.Datetime.context_timestamp(self, self.date).date()
 
     @api.model
     def _record(self, leads, result):

@@ -109,6 +109,24 @@ class TestAcceptanceDeadline(AcceptanceCommon):
         self.assertEqual(answer.result, "accepted")
         self.assertEqual(answer.days_to_answer, 2)
 
+    def test_days_to_answer_count_in_the_users_time_zone(self):
+        """Forwarded on the 10th (the assignment date is in the user's time zone), answered
+        at 23:30 UTC on the 10th, which is the 11th in Brussels: one day, not zero."""
+        day = fields.Date.to_date("2026-12-10")
+        answer = (
+            self.env["crm.partner.acceptance"]
+            .with_context(tz="Europe/Brussels")
+            .create(
+                {
+                    "partner_id": self.reseller_geneva.id,
+                    "result": "accepted",
+                    "date_assign": day,
+                    "date": fields.Datetime.to_datetime("2026-12-10 23:30:00"),
+                }
+            )
+        )
+        self.assertEqual(answer.days_to_answer, 1)
+
 
 @tagged("post_install", "-at_install")
 class TestAcceptanceFactor(AcceptanceCommon):
