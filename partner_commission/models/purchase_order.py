@@ -256,8 +256,12 @@ class PurchaseOrder(models.Model):
             )
         )
         lines_by_doc = {row._commission_document_key(): row.purchase_line_id for row in on_order}
+        rows_by_doc = rows.grouped(lambda r: r._commission_document_key())
+        self.env["purchase.order.line"].union(
+            *(lines_by_doc[key] for key in rows_by_doc if key in lines_by_doc)
+        )._commission_lock_for_payout()
         new_values, new_groups = [], []
-        for key, doc_rows in rows.grouped(lambda r: r._commission_document_key()).items():
+        for key, doc_rows in rows_by_doc.items():
             line = lines_by_doc.get(key)
             if line:
                 all_rows = line.commission_line_ids | doc_rows

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 
 class PurchaseOrderLine(models.Model):
@@ -12,3 +13,18 @@ class PurchaseOrderLine(models.Model):
     def _unlink_give_back_commissions(self):
         """A deleted commission RFQ line loses no commission: its rows are to pay again."""
         self.commission_line_ids._commission_give_back()
+
+    def _commission_lock_for_payout(self):
+        """Lock these RFQ lines, which the payout rewrites, as the payout locks their RFQ
+        (``purchase.order._commission_draft_for_payout``): a buyer's save in progress is
+        waited for, and a change committed since this transaction began raises the
+        serialization error without logging it."""
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM purchase_order_line WHERE id IN %s FOR NO KEY UPDATE",
+                tuple(self.ids),
+            ),
+            log_exceptions=False,
+        )

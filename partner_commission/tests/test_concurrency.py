@@ -70,7 +70,11 @@ class TestCommissionConcurrency(TransactionCase):
             orders.button_cancel()
             orders.unlink()
             payments = env["account.payment"].search([("partner_id", "=", self.ids["customer"])])
+            credit_notes = env["account.move"].search(
+                [("reversed_entry_id", "=", self.ids["invoice"])]
+            )
             moves = env["account.move"].browse(self.ids["invoice"]) | payments.move_id
+            moves |= credit_notes
             lines = moves.line_ids.ids or [0]
             cr.execute(
                 "DELETE FROM account_partial_reconcile WHERE debit_move_id = ANY(%s) "
@@ -241,3 +245,41 @@ class TestCommissionConcurrency(TransactionCase):
         env2.cr.commit()
         self.assertEqual(orders, order.with_env(env2))
         self.assertEqual(orders.amount_untaxed, 105.0)
+
+    def test_a_payout_meeting_an_edited_rfq_line_is_deferred_quietly(self):
+        """A buyer edits the RFQ line of an invoice while the payout adds the invoice's
+        clawback to that line: the payout of that referrer waits for the next run without
+        an error in the log (the line is locked quietly before it is rewritten)."""
+        env1, env2 = self.envs
+        self._pay(env1)
+        env1.cr.commit()
+        env1["commission.line"]._commission_payout()
+        env1.cr.commit()
+        order = env1["purchase.order"].search([("partner_id", "=", self.ids["referrer"])])
+        invoice = env1["account.move"].browse(self.ids["invoice"])
+        reversal = (
+            env1["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create({"journal_id": invoice.journal_id.id, "reason": "Race refund"})
+        )
+        credit_note = env1["account.move"].browse(reversal.refund_moves()["res_id"])
+        credit_note.invoice_line_ids.price_unit = 400.0
+        credit_note.action_post()
+        env1.cr.commit()  # books the clawback, to pay
+        env2.cr.execute("SELECT 1")  # the payout's transaction started before the edit
+        order.order_line.name = "Checked by purchasing"
+        env1.cr.commit()
+        ledger_logger = "odoo.addons.partner_commission.models.commission_line"
+        with (
+            self.assertNoLogs("odoo.sql_db", "WARNING"),
+            self.assertLogs(ledger_logger, logging.INFO) as logs,
+        ):
+            orders = env2["commission.line"]._commission_payout()
+        self.assertFalse(orders)
+        self.assertIn("deferred", logs.output[0])
+        env2.cr.commit()
+        orders = env2["commission.line"]._commission_payout()
+        env2.cr.commit()
+        self.assertEqual(orders, order.with_env(env2))
+        self.assertEqual(orders.order_line.price_unit, 60.0, "the clawback joined the line")
+        self.assertEqual(len(orders.order_line), 1)
