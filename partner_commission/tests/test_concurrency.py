@@ -205,16 +205,33 @@ class TestCommissionConcurrency(TransactionCase):
         self.assertIn(orders.user_id.partner_id, orders.message_partner_ids, "buyer follows")
         self.assertEqual(self._draft_rfqs(), 1)
 
+    def _paid_on_rfq(self, env):
+        """The invoice paid and put on the referrer's draft RFQ (committed); returns it."""
+        self._pay(env)
+        env.cr.commit()
+        env["commission.line"]._commission_payout()
+        env.cr.commit()
+        return env["purchase.order"].search([("partner_id", "=", self.ids["referrer"])])
+
+    def _assert_payout_deferred(self, env):
+        """The payout in ``env`` defers its referrer: nothing put on an RFQ, one INFO line
+        saying so, and no warning or error in the log (Odoo's 'bad query' included)."""
+        ledger_logger = "odoo.addons.partner_commission.models.commission_line"
+        with (
+            self.assertNoLogs("odoo.sql_db", "WARNING"),
+            self.assertLogs(ledger_logger, logging.INFO) as logs,
+        ):
+            orders = env["commission.line"]._commission_payout()
+        self.assertFalse(orders)
+        self.assertEqual([r.levelno for r in logs.records], [logging.INFO], "no error logged")
+        self.assertIn("deferred", logs.output[0])
+
     def test_a_payout_meeting_a_concurrent_update_is_deferred_not_failed(self):
         """A buyer edits the draft RFQ while the payout adds a line to it: the payout of
         that referrer is left to the next run, which it triggers, without an error nor a
         note on the reseller; the next run adds the line."""
         env1, env2 = self.envs
-        self._pay(env1)
-        env1.cr.commit()
-        env1["commission.line"]._commission_payout()
-        env1.cr.commit()
-        order = env1["purchase.order"].search([("partner_id", "=", self.ids["referrer"])])
+        order = self._paid_on_rfq(env1)
         self.assertEqual(order.amount_untaxed, 100.0)
         env1["commission.adjustment"].create(
             {"referrer_id": self.ids["referrer"], "amount": 5.0, "reason": "Race bonus"}
@@ -227,15 +244,7 @@ class TestCommissionConcurrency(TransactionCase):
         notes = len(referrer.message_ids)
         cron = env2.ref("partner_commission.ir_cron_commission_payout")
         triggers = env2["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
-        ledger_logger = "odoo.addons.partner_commission.models.commission_line"
-        with (
-            self.assertNoLogs("odoo.sql_db", "WARNING"),
-            self.assertLogs(ledger_logger, logging.INFO) as logs,
-        ):
-            orders = env2["commission.line"]._commission_payout()
-        self.assertFalse(orders)
-        self.assertEqual([r.levelno for r in logs.records], [logging.INFO], "no error logged")
-        self.assertIn("deferred", logs.output[0])
+        self._assert_payout_deferred(env2)
         self.assertEqual(len(referrer.message_ids), notes, "no failure noted on the reseller")
         self.assertEqual(
             env2["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)]), triggers + 1
@@ -251,11 +260,7 @@ class TestCommissionConcurrency(TransactionCase):
         clawback to that line: the payout of that referrer waits for the next run without
         an error in the log (the line is locked quietly before it is rewritten)."""
         env1, env2 = self.envs
-        self._pay(env1)
-        env1.cr.commit()
-        env1["commission.line"]._commission_payout()
-        env1.cr.commit()
-        order = env1["purchase.order"].search([("partner_id", "=", self.ids["referrer"])])
+        order = self._paid_on_rfq(env1)
         invoice = env1["account.move"].browse(self.ids["invoice"])
         reversal = (
             env1["account.move.reversal"]
@@ -269,14 +274,7 @@ class TestCommissionConcurrency(TransactionCase):
         env2.cr.execute("SELECT 1")  # the payout's transaction started before the edit
         order.order_line.name = "Checked by purchasing"
         env1.cr.commit()
-        ledger_logger = "odoo.addons.partner_commission.models.commission_line"
-        with (
-            self.assertNoLogs("odoo.sql_db", "WARNING"),
-            self.assertLogs(ledger_logger, logging.INFO) as logs,
-        ):
-            orders = env2["commission.line"]._commission_payout()
-        self.assertFalse(orders)
-        self.assertIn("deferred", logs.output[0])
+        self._assert_payout_deferred(env2)
         env2.cr.commit()
         orders = env2["commission.line"]._commission_payout()
         env2.cr.commit()
