@@ -618,10 +618,16 @@ class CommissionLine(models.Model):
         )
         if not rows:
             return PurchaseOrder
-        order = PurchaseOrder._commission_draft_for_payout(
-            referrer, company, currency
-        ) or PurchaseOrder.create(self._commission_rfq_values(referrer, company, currency))
-        order._commission_add_rows(rows)
+        order = PurchaseOrder._commission_draft_for_payout(referrer, company, currency)
+        created = not order
+        if created:
+            # the run's note carries core's creation message: one message on the new RFQ
+            order = (
+                PurchaseOrder.with_context(mail_create_nolog=True)
+                .create(self._commission_rfq_values(referrer, company, currency))
+                .with_env(PurchaseOrder.env)
+            )
+        order._commission_add_rows(rows, created=created)
         return order
 
     @api.model

@@ -236,10 +236,14 @@ class PurchaseOrder(models.Model):
         )
         return self.browse(order_id for (order_id,) in self.env.cr.fetchall())
 
-    def _commission_add_rows(self, rows):
+    def _commission_add_rows(self, rows, created=False):
         """Put ledger rows (to pay, of this RFQ's referrer, company and currency) on this
         draft RFQ: one line per source document (a document's later rows join its line),
-        one chatter note listing the documents, the salespeople as followers."""
+        one chatter note listing the documents, the salespeople as followers.
+
+        :param created: the RFQ was created for these rows without core's creation message,
+            which the note then begins with
+        """
         self.ensure_one()
         # the lines of this run's documents only: the cost does not grow with the RFQ
         on_order = (
@@ -278,7 +282,10 @@ class PurchaseOrder(models.Model):
         lines = self.env["purchase.order.line"].sudo().create(new_values)
         for line, doc_rows in zip(lines, new_groups, strict=True):
             doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
-        self._commission_log_run(rows._commission_note_body())
+        body = rows._commission_note_body()
+        if created:
+            body = Markup("<p>%s</p>") % self._creation_message() + body
+        self._commission_log_run(body)
         self._commission_subscribe(rows.user_id.partner_id)
         if not self.user_id:
             # the buyer follows the RFQ without core's assignment email, which would write

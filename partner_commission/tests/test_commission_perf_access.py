@@ -98,7 +98,7 @@ class TestCommissionQueries(CommissionCommon):
         """The job commits its referrers by batches, each in its own savepoint: a commit
         clears the cache, and committing each referrer alone made every referrer read again
         what they share (company, plan, product, taxes, sequence, users). Measured on
-        2026-12-07: 30 queries per further referrer (50 with a commit per referrer)."""
+        2026-12-07: 28 queries per further referrer (50 with a commit per referrer)."""
         self._payout_job_queries(1)  # warm-up
         counts = {count: self._payout_job_queries(count) for count in (1, 4)}
         self.assertLessEqual(counts[4] - counts[1], 3 * 35, f"payout job queries: {counts}")

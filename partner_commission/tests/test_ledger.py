@@ -45,14 +45,18 @@ class TestLedgerBooking(CommissionCommon):
         self.assertEqual(len(order.order_line), 2)
 
     def test_a_payout_run_logs_one_message_on_the_rfq(self):
-        """On an RFQ that was already there, core tracks the change of its untaxed amount:
-        that tracking message carries the run's note, so a run adds one message; a run that
+        """A new RFQ gets one message: core's creation message and the run's note. On an
+        RFQ that was already there, core tracks the change of its untaxed amount: that
+        tracking message carries the run's note, so a run adds one message; a run that
         leaves the amount unchanged still logs its note."""
         first = self.make_invoice([(self.support, 100, 1)])
         self.pay(first)
         self.payout()
         order = self.commission_orders()
         self.assertEqual(order.amount_untaxed, 10.0)
+        self.assertEqual(len(order.message_ids), 1, "one message on the new RFQ")
+        self.assertIn("Purchase Order created", order.message_ids.body)
+        self.assertIn(first.name, order.message_ids.body)
         before = order.message_ids
         second = self.make_invoice([(self.support, 200, 1)])
         self.pay(second)
