@@ -281,7 +281,7 @@ class CommissionLine(models.Model):
             )
         rows = self.create(values)
         if any(row.state == "to_pay" for row in rows):
-            self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+            self._commission_trigger_payout()
         rows._commission_true_up_peers()
         return rows
 
@@ -442,7 +442,7 @@ class CommissionLine(models.Model):
                 rows.ids, self.env._("Approved by %(user)s.", user=self.env.user.name)
             )
         )
-        self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+        self._commission_trigger_payout()
         return True
 
     def action_reject(self, reason=None):
@@ -578,7 +578,7 @@ class CommissionLine(models.Model):
             # another transaction changed a record this one writes (its RFQ, say): not a
             # failure, the run that follows does it
             _logger.info("Commission payout of %s deferred: concurrent update", referrer.id)
-            self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+            self._commission_trigger_payout()
         except Exception as error:  # noqa: BLE001 - one referrer must not stop the others
             _logger.exception("Commission payout failed for %s", referrer.display_name)
             self._commission_payout_failed(referrer, error)
@@ -602,7 +602,7 @@ class CommissionLine(models.Model):
         # unique index on draft commission RFQs stops a worker whose snapshot is too old
         self.env.cr.execute(SQL("SELECT pg_try_advisory_xact_lock(%s, %s)", 751_137, referrer.id))
         if not self.env.cr.fetchone()[0]:
-            self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+            self._commission_trigger_payout()
             return PurchaseOrder
         rows = self.sudo().search(
             [
@@ -728,11 +728,21 @@ class CommissionLine(models.Model):
     # States that follow the payout documents
     # ------------------------------------------------------------
 
+    @api.model
+    def _commission_trigger_payout(self):
+        """Have the payout job run as soon as this transaction commits. The cron is found
+        through its (cached) external id, without the existence query of ``env.ref``: a
+        deleted cron takes its external id with it, and the lookup then raises."""
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "partner_commission.ir_cron_commission_payout", raise_if_not_found=True
+        )
+        self.env["ir.cron"].browse(cron_id)._trigger()
+
     def _commission_give_back(self):
         """Rows taken off an RFQ (its line deleted, the RFQ cancelled) are to pay again:
         the next payout run puts them on the referrer's draft RFQ."""
         self.sudo().write({"purchase_line_id": False, "state": "to_pay"})
-        self.env.ref("partner_commission.ir_cron_commission_payout")._trigger()
+        self._commission_trigger_payout()
 
     def _commission_follow_bills(self):
         """State of rows on RFQs: on a draft RFQ, confirmed, billed (posted vendor bill) or

@@ -80,6 +80,28 @@ class TestLedgerBooking(CommissionCommon):
         self.assertIn(third.name, new.body)
         self.assertFalse(new.tracking_value_ids)
 
+    def test_a_booking_to_pay_triggers_the_payout_job(self):
+        """A booking whose rows are to pay has the payout job run right after its commit;
+        held rows wait for the daily run."""
+        cron = self.env.ref("partner_commission.ir_cron_commission_payout")
+        Trigger = self.env["ir.cron.trigger"]
+
+        def triggers():
+            self.sync()
+            return Trigger.search_count([("cron_id", "=", cron.id)])
+
+        before = triggers()
+        self.plan.hold_days = 30
+        self.pay(self.make_invoice([(self.software, 1000, 1)]))
+        self.assertEqual(triggers(), before, "held rows: nothing to pay now")
+        self.plan.hold_days = 0
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        self.assertEqual(triggers(), before + 1)
+        self.assertEqual(self.ledger(invoice).state, "to_pay")
+        trigger = Trigger.search([("cron_id", "=", cron.id)], order="id desc", limit=1)
+        self.assertLessEqual(trigger.call_at, fields.Datetime.now())
+
     def test_no_referrer_no_commission(self):
         invoice = self.make_invoice([(self.software, 1000, 1)])
         invoice.referrer_id = False
