@@ -493,6 +493,16 @@ class CommissionLine(models.Model):
     # ------------------------------------------------------------
 
     @api.model
+    def _commission_trigger_payout(self):
+        """Have the payout job run as soon as this transaction commits. The cron is found
+        through its (cached) external id, without the existence query of ``env.ref``: a
+        deleted cron takes its external id with it, and the lookup then raises."""
+        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
+            "partner_commission.ir_cron_commission_payout", raise_if_not_found=True
+        )
+        self.env["ir.cron"].browse(cron_id)._trigger()
+
+    @api.model
     def _cron_commission_payout(self):
         self._commission_true_up_ended_periods()
         self._commission_release()
@@ -727,16 +737,6 @@ class CommissionLine(models.Model):
     # ------------------------------------------------------------
     # States that follow the payout documents
     # ------------------------------------------------------------
-
-    @api.model
-    def _commission_trigger_payout(self):
-        """Have the payout job run as soon as this transaction commits. The cron is found
-        through its (cached) external id, without the existence query of ``env.ref``: a
-        deleted cron takes its external id with it, and the lookup then raises."""
-        cron_id = self.env["ir.model.data"]._xmlid_to_res_id(
-            "partner_commission.ir_cron_commission_payout", raise_if_not_found=True
-        )
-        self.env["ir.cron"].browse(cron_id)._trigger()
 
     def _commission_give_back(self):
         """Rows taken off an RFQ (its line deleted, the RFQ cancelled) are to pay again:
