@@ -10,7 +10,8 @@ alike:
   which OCA puts the agent on every product line of the customer's invoices;
 - ours: the same + crm_partner_assign, partner_commission: the invoice's referrer is on a
   10 % plan.
-Each keeps one registry and one cursor. Run it through scripts/bench.sh (it prepares
+Each keeps one registry; each measured request runs in its own cursor, as in an Odoo
+HTTP worker. Run it through scripts/bench.sh (it prepares
 PostgreSQL and three fresh databases), or by hand:
     python3 scripts/bench_commission.py [--addons-path ...] [--db_host ...] -- \\
         --base DB1 --oca DB2 --ours DB3 [--quick | --n 200 --rfq-run 1000]
@@ -200,14 +201,31 @@ class Side:
         }
 
     def request(self, function):
-        """One user request: an empty cache, ``function``, a commit (its precommit hooks,
-        flushes); returns (result, seconds, queries)."""
-        cr = self.cr
-        self.env.invalidate_all()
-        queries, start = cr.sql_log_count, time.perf_counter()
-        result = function()
-        cr.commit()
-        return result, time.perf_counter() - start, cr.sql_log_count - queries
+        """One user request as an Odoo HTTP worker serves it: its own cursor and environment
+        (a new transaction: an empty cache, none of the environments of earlier requests),
+        ``function``, a commit (its precommit hooks, flushes); returns (result, seconds,
+        queries). While it runs, ``self.env`` is the request's environment; a recordset that
+        it returns comes back in the side's own environment.
+
+        The side's own cursor commits before (it holds no lock the request could wait for)
+        and after (it then sees what the request wrote), outside the measure."""
+        outer = self.env
+        self.cr.commit()
+        start = time.perf_counter()
+        with self.registry.cursor() as cr:
+            self.env = api.Environment(cr, odoo.SUPERUSER_ID, {})
+            try:
+                result = function()
+                cr.commit()
+                queries = cr.sql_log_count
+            finally:
+                self.env = outer
+        seconds = time.perf_counter() - start
+        self.cr.commit()
+        outer.invalidate_all()
+        if isinstance(result, odoo.models.BaseModel):
+            result = result.with_env(outer)
+        return result, seconds, queries
 
     def create_invoice(self, customer, lines, referrer):
         def create():
@@ -322,16 +340,15 @@ class OcaSide(Side):
         return vals
 
     def batch(self):
-        env = self.env
-
         def settle():
-            env["commission.make.settle"].create(
+            self.env["commission.make.settle"].create(
                 {"date_to": self.batch_day, "settlement_type": "sale_invoice"}
             ).action_settle()
 
         _r, t_settle, q_settle = self.request(settle)
 
         def bill():
+            env = self.env
             settlements = env["commission.settlement"].search(
                 [("state", "=", "settled"), ("settlement_type", "=", "sale_invoice")]
             )
@@ -406,27 +423,26 @@ class OursSide(Side):
     def payout(self):
         if not self.has_payout:
             return 0.0, 0, 0
-        Line = self.env["commission.line"]
-        rows = Line.search_count([("state", "=", "to_pay")])
-        _r, seconds, queries = self.request(lambda: Line._cron_commission_payout())
+        rows = self.env["commission.line"].search_count([("state", "=", "to_pay")])
+        _r, seconds, queries = self.request(
+            lambda: self.env["commission.line"]._cron_commission_payout()
+        )
         return seconds, queries, rows
 
     def batch(self):
-        env = self.env
-        PurchaseOrder = env["purchase.order"].with_context(
-            commission_confirm_no_mail=not self.opts.mail
-        )
-
         def confirm():
-            return PurchaseOrder._confirm_commission_orders(today=self.batch_day)
+            return (
+                self.env["purchase.order"]
+                .with_context(commission_confirm_no_mail=not self.opts.mail)
+                ._confirm_commission_orders(today=self.batch_day)
+            )
 
-        confirmed, t_confirm, q_confirm = self.request(confirm)
-        self.confirmed = confirmed.with_env(env)
+        self.confirmed, t_confirm, q_confirm = self.request(confirm)
 
         def bill():
             # "Create Bills" on the confirmed RFQs selected in the list (as OCA's wizard on
             # the settlements); a bill date is typed only where the bill has none
-            confirmed = self.confirmed.with_env(env)
+            confirmed = self.confirmed.with_env(self.env)
             if confirmed:
                 confirmed.action_create_invoice()
             bills = confirmed.invoice_ids.filtered(lambda m: m.state == "draft")
