@@ -10,9 +10,9 @@ alike:
   which OCA puts the agent on every product line of the customer's invoices;
 - ours: the same + crm_partner_assign, partner_commission: the invoice's referrer is on a
   10 % plan.
-Each keeps one registry; each measured request runs in its own cursor, as in an Odoo
-HTTP worker. Run it through scripts/bench.sh (it prepares
-PostgreSQL and three fresh databases), or by hand:
+Each keeps one registry; each measured request runs in its own cursor, as in an Odoo HTTP
+worker. Run it through scripts/bench.sh (it prepares PostgreSQL and three fresh databases),
+or by hand:
     python3 scripts/bench_commission.py [--addons-path ...] [--db_host ...] -- \\
         --base DB1 --oca DB2 --ours DB3 [--quick | --n 200 --rfq-run 1000]
 
