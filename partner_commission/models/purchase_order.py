@@ -6,7 +6,7 @@ from markupsafe import Markup
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
+from odoo.tools import SQL, get_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -272,7 +272,7 @@ class PurchaseOrder(models.Model):
                 line.write(
                     {
                         "price_unit": sum(all_rows.mapped("amount")),
-                        "name": all_rows._commission_rfq_line_label(),
+                        "name": self._commission_line_name(all_rows),
                     }
                 )
                 doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
@@ -346,13 +346,21 @@ class PurchaseOrder(models.Model):
         return {
             "order_id": self.id,
             "product_id": product.id,
-            "name": rows._commission_rfq_line_label(),
+            "name": self._commission_line_name(rows),
             "product_qty": 1.0,
             "product_uom_id": product.uom_id.id,
             "price_unit": sum(rows.mapped("amount")),
             "tax_ids": [Command.set(taxes.ids)],
             "date_planned": fields.Datetime.now(),
         }
+
+    def _commission_line_name(self, rows):
+        """Description of this RFQ's line that pays ``rows`` (of one document), in the
+        referrer's language, as core describes a vendor's products in the vendor's
+        language: the same text whoever or whatever runs the payout."""
+        self.ensure_one()
+        lang = get_lang(self.env, self.partner_id.lang).code
+        return rows.with_context(lang=lang)._commission_rfq_line_label()
 
     def _commission_subscribe(self, partners):
         """Make ``partners`` (the salespeople of the documents) follow this RFQ."""

@@ -6,7 +6,7 @@ from freezegun import freeze_time as _freeze
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import format_amount, mute_logger
 
 from odoo.addons.partner_commission.models.commission_line import PRECOMMIT_KEY
 
@@ -43,6 +43,33 @@ class TestLedgerBooking(CommissionCommon):
         self.assertEqual(self.commission_orders(), order)
         self.assertEqual(order.amount_untaxed, 235.0)
         self.assertEqual(len(order.order_line), 2)
+
+    def test_rfq_lines_are_described_in_the_referrers_language(self):
+        """As core describes a vendor's products in the vendor's language: an RFQ line is
+        written in its referrer's language, whoever runs the payout (the cron job runs
+        without a language), for a new line and when a document's later rows join it."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        french = self.referrer.copy({"name": "Revendeur SARL", "lang": "fr_FR"})
+        self.referrer.lang = "en_US"
+        self.plan.trigger = "payment"
+        currency = self.company.currency_id
+        lines = {}
+        for referrer in (french, self.referrer):
+            invoice = self.make_invoice([(self.software, 1000, 2)], referrer=referrer)
+            self.pay(invoice, amount=1000)
+            self.payout()
+            lines[referrer] = self.commission_orders(referrer).order_line
+            half = format_amount(self.env, 1000, currency, lang_code=referrer.lang)
+            self.assertIn(half, lines[referrer].name, "the base paid so far")
+            self.pay(invoice)
+            self.payout()
+            self.assertEqual(self.commission_orders(referrer).order_line, lines[referrer])
+            whole = format_amount(self.env, 2000, currency, lang_code=referrer.lang)
+            self.assertIn(whole, lines[referrer].name, "the later rows joined the line")
+        self.assertNotEqual(
+            format_amount(self.env, 2000, currency, lang_code="fr_FR"),
+            format_amount(self.env, 2000, currency, lang_code="en_US"),
+        )
 
     def test_a_payout_run_logs_one_message_on_the_rfq(self):
         """A new RFQ gets one message: core's creation message and the run's note. On an
