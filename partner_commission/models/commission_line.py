@@ -745,22 +745,12 @@ class CommissionLine(models.Model):
         self._commission_trigger_payout()
 
     def _commission_follow_bills(self):
-        """State of rows on RFQs: on a draft RFQ, confirmed, billed (posted vendor bill) or
-        paid (its vendor bills paid)."""
-        by_state = defaultdict(lambda: self.browse())
-        for row in self.filtered("purchase_line_id"):
-            line = row.purchase_line_id
-            if line.order_id.state != "purchase":
-                state = "draft"
-            else:
-                bills = line.invoice_lines.move_id.filtered(lambda m: m.state == "posted")
-                if bills and all(b.payment_state in ("paid", "in_payment") for b in bills):
-                    state = "paid"
-                elif bills:
-                    state = "billed"
-                else:
-                    state = "confirmed"
-            if row.state != state:
-                by_state[state] |= row
-        for state, rows in by_state.items():
-            rows.sudo().write({"state": state})
+        """Rows on RFQs take the state of their RFQ line, worked out once per line (rows are
+        collected by id: a union per row would cost the square of their number)."""
+        ids_by_state = defaultdict(list)
+        for line, rows in self.filtered("purchase_line_id").grouped("purchase_line_id").items():
+            state = line._commission_ledger_state()
+            ids_by_state[state] += [row.id for row in rows if row.state != state]
+        for state, ids in ids_by_state.items():
+            if ids:
+                self.browse(ids).sudo().write({"state": state})

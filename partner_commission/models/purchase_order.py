@@ -196,20 +196,19 @@ class PurchaseOrder(models.Model):
         """Ledger rows follow their RFQ: a cancelled RFQ gives its rows back (to pay, for
         the next payout run); a confirmed one marks them confirmed."""
         orders = self.filtered(lambda o: o.purchase_type == "commission")
-        if not orders:
-            return
-        rows = self.env["commission.line"].sudo().search([("purchase_order_id", "in", orders.ids)])
-        if not rows:
-            return
-        # rows settled at zero by the schedule stay on their cancelled RFQ
-        settled = rows.filtered(
-            lambda r: r.state == "paid" and r.purchase_order_id.state == "cancel"
-        )
-        rows -= settled
-        cancelled = rows.filtered(lambda r: r.purchase_order_id.state == "cancel")
+        cancelled = orders.filtered(lambda o: o.state == "cancel")
+        Ledger = self.env["commission.line"].sudo()
         if cancelled:
-            cancelled._commission_give_back()
-        (rows - cancelled)._commission_follow_bills()
+            # rows settled at zero by the schedule stay on their cancelled RFQ
+            given_back = Ledger.search(
+                [("purchase_order_id", "in", cancelled.ids), ("state", "!=", "paid")]
+            )
+            if given_back:
+                given_back._commission_give_back()
+        if orders - cancelled:
+            Ledger.search(
+                [("purchase_order_id", "in", (orders - cancelled).ids)]
+            )._commission_follow_bills()
 
     @api.model
     def _commission_draft_for_payout(self, referrer, company, currency):
