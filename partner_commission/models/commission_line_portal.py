@@ -203,12 +203,13 @@ class CommissionLine(models.Model):
                 entry = section(row.company_id, row.currency_id)
                 entry["paid"] += row.amount
                 entry["payments"].append((paid_on, row))
-        for row in rows:
-            entry = section(row.company_id, row.currency_id)
-            entry["rows"] |= row
-            if row.state == "cancel":
-                continue
-            entry["earned" if row.amount > 0 else "clawed_back"] += row.amount
+        for (company, currency), period_rows in rows.grouped(
+            lambda r: (r.company_id, r.currency_id)
+        ).items():
+            entry = section(company, currency)
+            entry["rows"] = period_rows
+            for row in period_rows.filtered(lambda r: r.state != "cancel"):
+                entry["earned" if row.amount > 0 else "clawed_back"] += row.amount
         result = []
         for entry in sections.values():
             currency = entry["currency"]

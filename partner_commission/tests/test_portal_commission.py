@@ -167,6 +167,23 @@ class TestPortalCommission(CommissionPortalCommon):
         page = self.portal_get(self.portal_pat, f"/my/commissions/statement/{self.key_last}")
         self.assertIn(self.commission_orders().name, page.text, "the payment's order")
 
+    def test_statement_lists_a_rejected_commission_for_nothing(self):
+        self.plan.approval_required = True
+        invoice = self.make_invoice([(self.software, 2000, 1)])
+        self.pay(invoice)
+        self.payout()
+        self.env["commission.reject"].with_context(active_ids=self.ledger(invoice).ids).create(
+            {"reason": "Duplicate deal"}
+        ).action_reject()
+        (this,) = self.env["commission.line"]._portal_statement(self.referrer, self.key_this)
+        self.assertEqual(sorted(this["rows"].mapped("amount")), [-200.0, 200.0], "listed")
+        self.assertEqual(set(this["rows"].mapped("state")), {"cancel"})
+        self.assertEqual(
+            [this[k] for k in ("opening", "earned", "clawed_back", "paid", "closing")],
+            [0.0, 0.0, 0.0, 0.0, 0.0],
+            "a rejected commission counts for nothing",
+        )
+
     def test_pdf_without_renderer_says_so(self):
         """This server has no wkhtmltopdf: the real report rendering fails, and the page
         says so (the statement itself is still there)."""
