@@ -91,15 +91,6 @@ class CommissionPortalCommon(CommissionCommon, HttpCase):
         self.sync()
         return invoice_a, invoice_b, other
 
-    def run_cron(self, xmlid):
-        """The job through Odoo's cron runner; an HttpCase's registry is in test mode
-        already (the job's own cursor wraps the test's)."""
-        self.sync()
-        self.env.flush_all()
-        result = self.env.ref(xmlid).method_direct_trigger()
-        self.assertIs(result, True, f"the job {xmlid} failed: {result}")
-        self.env.invalidate_all()
-
     def assertShows(self, amount, response, css=None):
         """The page shows ``amount`` formatted in the company currency (after ``css``)."""
         text = re.sub(

@@ -1,6 +1,10 @@
 from lxml import etree
 
-from odoo.tests import tagged
+from odoo import Command, fields
+from odoo.tests import HttpCase, tagged
+from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.mail.tests.common import mail_new_test_user
 
 from .common import CommissionCommon
 
@@ -45,3 +49,50 @@ class TestCommissionViews(CommissionCommon):
         self.pay(invoice)
         self.sync()
         self.assertEqual(invoice.commission_amount, 100.0, "in the invoice's currency")
+
+
+@tagged("post_install", "-at_install")
+class TestCreateBillFromTheForm(CommissionCommon, HttpCase):
+    """Core's purchase order form bills only from an uploaded file: a confirmed commission
+    RFQ has a Create Bill button, which procurement orders do not get."""
+
+    def test_buyer_creates_the_bill_from_the_commission_rfq_form(self):
+        buyer = mail_new_test_user(
+            self.env, login="form.buyer", groups="purchase.group_purchase_user"
+        )
+        invoice = self.make_invoice([(self.software, 1000, 1)])
+        self.pay(invoice)
+        self.payout()
+        order = self.commission_orders()
+        order.button_confirm()
+        procurement = self.env["purchase.order"].create(
+            {
+                "partner_id": self.referrer.id,
+                "order_line": [Command.create({"product_id": self.support.id, "product_qty": 1})],
+            }
+        )
+        procurement.button_confirm()
+        procurement.order_line.qty_received = 1
+        arch = etree.fromstring(
+            self.env["purchase.order"]
+            .with_user(buyer)
+            .get_views([(False, "form")])["views"]["form"]["arch"]
+        )
+        (button,) = arch.xpath("//header/button[@name='action_create_invoice']")
+        fields_read = ["purchase_type", "state", "invoice_status"]
+        for record, hidden in ((order, False), (procurement, True)):
+            with self.subTest(order=record.name):
+                values = record.read(fields_read)[0]
+                self.assertEqual(safe_eval(button.get("invisible"), values), hidden)
+        self.start_tour(
+            f"/odoo/action-partner_commission.purchase_order_action_commission/{order.id}",
+            "partner_commission_create_bill_tour",
+            login=buyer.login,
+        )
+        bill = order.invoice_ids
+        self.assertEqual(len(bill), 1)
+        self.assertEqual(
+            (bill.state, bill.move_type, bill.amount_untaxed, bill.invoice_date),
+            ("draft", "in_invoice", 100.0, fields.Date.context_today(bill)),
+        )
+        self.assertEqual(self.ledger(invoice).state, "confirmed", "until the bill is posted")
