@@ -86,7 +86,7 @@ const draftsAfter = await rpc("purchase.order", "search_read",
     [[["purchase_type", "=", "commission"], ["state", "=", "draft"]], ["name"]]);
 console.log("6. schedule: drafts before", JSON.stringify(draftsBefore.map((o) => [o.name, o.date_order, o.partner_id[1]])),
     "after", JSON.stringify(draftsAfter.map((o) => o.name)));
-// the RFQ the schedule confirmed, billed from its form
+// the RFQ the schedule confirmed, with Create Bill on its form
 const confirmed = draftsBefore.find((o) => !draftsAfter.some((d) => d.name === o.name));
 if (confirmed) {
     await page.goto(`${base}/odoo/action-partner_commission.purchase_order_action_commission/${confirmed.id}`);
