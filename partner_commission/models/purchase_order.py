@@ -205,10 +205,9 @@ class PurchaseOrder(models.Model):
             )
             if given_back:
                 given_back._commission_give_back()
-        if orders - cancelled:
-            Ledger.search(
-                [("purchase_order_id", "in", (orders - cancelled).ids)]
-            )._commission_follow_bills()
+        followed = orders - cancelled
+        if followed:
+            Ledger.search([("purchase_order_id", "in", followed.ids)])._commission_follow_bills()
 
     @api.model
     def _commission_draft_for_payout(self, referrer, company, currency):

@@ -79,11 +79,13 @@ class TestCreateBillFromTheForm(CommissionCommon, HttpCase):
             .get_views([(False, "form")])["views"]["form"]["arch"]
         )
         (button,) = arch.xpath("//header/button[@name='action_create_invoice']")
-        fields_read = ["purchase_type", "state", "invoice_status"]
-        for record, hidden in ((order, False), (procurement, True)):
-            with self.subTest(order=record.name):
-                values = record.read(fields_read)[0]
-                self.assertEqual(safe_eval(button.get("invisible"), values), hidden)
+
+        def hidden(record):
+            values = record.read(["purchase_type", "state", "invoice_status"])[0]
+            return safe_eval(button.get("invisible"), values)
+
+        self.assertFalse(hidden(order), "a confirmed commission RFQ to bill")
+        self.assertTrue(hidden(procurement), "procurement orders keep core's form")
         self.start_tour(
             f"/odoo/action-partner_commission.purchase_order_action_commission/{order.id}",
             "partner_commission_create_bill_tour",
@@ -96,3 +98,4 @@ class TestCreateBillFromTheForm(CommissionCommon, HttpCase):
             ("draft", "in_invoice", 100.0, fields.Date.context_today(bill)),
         )
         self.assertEqual(self.ledger(invoice).state, "confirmed", "until the bill is posted")
+        self.assertTrue(hidden(order), "billed: nothing left to bill")
