@@ -1,5 +1,7 @@
+from contextlib import nullcontext
+
 from odoo import Command
-from odoo.tests import TransactionCase, new_test_user
+from odoo.tests import HttpCase, TransactionCase, new_test_user
 
 
 def fields_read_by_rank_write(test, partner, names):
@@ -22,7 +24,22 @@ def fields_read_by_rank_write(test, partner, names):
     return [name for name in names if f'"res_partner"."{name}"' in queries]
 
 
-class PartnerAssignCommon(TransactionCase):
+class CronRunnerCase:
+    """Mixin of the test cases that run scheduled jobs: through Odoo's cron runner, as the
+    scheduler does."""
+
+    def run_cron(self, xmlid):
+        """The job through Odoo's cron runner, its own cursor wrapping the test's (an
+        HttpCase's registry is in test mode already)."""
+        self.env.flush_all()
+        in_test_mode = isinstance(self, HttpCase)
+        with nullcontext() if in_test_mode else self.enter_registry_test_mode():
+            result = self.env.ref(xmlid).method_direct_trigger()
+        self.assertIs(result, True, f"the job {xmlid} failed: {result}")
+        self.env.invalidate_all()
+
+
+class PartnerAssignCommon(CronRunnerCase, TransactionCase):
     """Resellers in Switzerland (no demo partner there, so automatic forwarding only sees
     these): a Gold one in Geneva with a portal user, a Silver one in Zurich, a Bronze one in
     Basel without email; leads in Lausanne and Bern."""

@@ -17,13 +17,6 @@ class AcceptanceCommon(PartnerAssignCommon):
         cls.reseller_basel.partner_weight = 0
         cls.today = fields.Date.today()
 
-    def run_cron(self, xmlid):
-        self.env.flush_all()
-        with self.enter_registry_test_mode():
-            result = self.env.ref(xmlid).method_direct_trigger()
-        self.assertIs(result, True)
-        self.env.invalidate_all()
-
     def forward(self, lead, partner, days_ago):
         self.forward_wizard(lead, partner_id=partner.id).action_forward()
         lead.date_partner_assign = self.today - timedelta(days=days_ago)

@@ -8,9 +8,11 @@ from odoo.tests import tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .common import CronRunnerCase
+
 
 @tagged("post_install", "-at_install")
-class TestLevelReview(AccountTestInvoicingCommon):
+class TestLevelReview(CronRunnerCase, AccountTestInvoicingCommon):
     """Gold from 100,000, Silver from 25,000, Bronze from 0 of paid revenue over 12 months."""
 
     @classmethod
@@ -122,13 +124,7 @@ class TestLevelReview(AccountTestInvoicingCommon):
         return credit_note
 
     def run_review(self):
-        self.env.flush_all()
-        with self.enter_registry_test_mode():
-            result = self.env.ref(
-                "crm_partner_assign.ir_cron_partner_level_review"
-            ).method_direct_trigger()
-        self.assertIs(result, True)
-        self.env.invalidate_all()
+        self.run_cron("crm_partner_assign.ir_cron_partner_level_review")
 
     def test_revenue_counts_paid_invoices_net_of_refunds(self):
         self.sell(self.rising, 20000)

@@ -272,13 +272,6 @@ class TestRegistrationProtection(RegistrationCommon):
 
 @tagged("post_install", "-at_install")
 class TestRegistrationExpiry(RegistrationCommon):
-    def run_cron(self, xmlid):
-        self.env.flush_all()
-        with self.enter_registry_test_mode():
-            result = self.env.ref(xmlid).method_direct_trigger()
-        self.assertIs(result, True)
-        self.env.invalidate_all()
-
     def test_expiry_job(self):
         past, won, current = (
             self.register(self.portal_geneva, title=name, partner_name=name, email_from=email)

@@ -1,12 +1,10 @@
-from contextlib import nullcontext
-
 from odoo import Command, fields
-from odoo.tests import HttpCase
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.crm_partner_assign.tests.common import CronRunnerCase
 
 
-class CommissionCommon(AccountTestInvoicingCommon):
+class CommissionCommon(CronRunnerCase, AccountTestInvoicingCommon):
     @classmethod
     def get_default_groups(cls):
         return (
@@ -141,15 +139,9 @@ class CommissionCommon(AccountTestInvoicingCommon):
         self.env.cr.flush()
 
     def run_cron(self, xmlid):
-        """The job through Odoo's cron runner, its own cursor wrapping the test's (an
-        HttpCase's registry is in test mode already)."""
+        """The job through Odoo's cron runner, after the commit's sync."""
         self.sync()
-        self.env.flush_all()
-        in_test_mode = isinstance(self, HttpCase)
-        with nullcontext() if in_test_mode else self.enter_registry_test_mode():
-            result = self.env.ref(xmlid).method_direct_trigger()
-        self.assertIs(result, True, f"the job {xmlid} failed: {result}")
-        self.env.invalidate_all()
+        super().run_cron(xmlid)
 
     def payout(self):
         """The payout job, through Odoo's cron runner."""
