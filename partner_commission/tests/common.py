@@ -141,7 +141,7 @@ class CommissionCommon(CronRunnerCase, AccountTestInvoicingCommon):
     def run_cron(self, xmlid):
         """The job through Odoo's cron runner, after the commit's sync."""
         self.sync()
-        super().run_cron(xmlid)
+        return super().run_cron(xmlid)
 
     def payout(self):
         """The payout job, through Odoo's cron runner."""
