@@ -277,6 +277,7 @@ class PurchaseOrder(models.Model):
             else:
                 new_values.append(self._commission_line_values(doc_rows))
                 new_groups.append(doc_rows)
+        self._commission_set_analytic_distribution(new_values)
         lines = self.env["purchase.order.line"].sudo().create(new_values)
         for line, doc_rows in zip(lines, new_groups, strict=True):
             doc_rows.write({"purchase_line_id": line.id, "state": "draft"})
@@ -351,6 +352,27 @@ class PurchaseOrder(models.Model):
             "tax_ids": [Command.set(taxes.ids)],
             "date_planned": fields.Datetime.now(),
         }
+
+    def _commission_set_analytic_distribution(self, values_list):
+        """Give the new lines of this RFQ (``values_list``) the analytic distribution that
+        core computes for a line: the distribution models are searched once per product,
+        where core searches them for each new line."""
+        self.ensure_one()
+        Model = self.env["account.analytic.distribution.model"]
+        distributions = {}
+        for values in values_list:
+            product = self.env["product.product"].browse(values["product_id"])
+            if product not in distributions:
+                distributions[product] = Model._get_distribution(
+                    {
+                        "product_id": product.id,
+                        "product_categ_id": product.categ_id.id,
+                        "partner_id": self.partner_id.id,
+                        "partner_category_id": self.partner_id.category_id.ids,
+                        "company_id": self.company_id.id,
+                    }
+                )
+            values["analytic_distribution"] = distributions[product] or False
 
     def _commission_line_name(self, rows):
         """Description of this RFQ's line that pays ``rows`` (of one document), in the

@@ -479,6 +479,70 @@ class TestLedgerPayout(CommissionCommon):
         self.assertIn("could not be put on a commission RFQ", broken.message_ids[0].body)
         self.assertIn("cannot pay commissions", broken.message_ids[0].body)
 
+    def test_rfq_lines_take_the_analytic_distribution_of_core(self):
+        """The payout's RFQ lines get the distribution core gives a line of the same product
+        added by hand: the models matching the product, the referrer's tags and the company
+        (searched once per product and run), and none when no model matches."""
+        # two analytic plans: core adds up the models of different plans
+        channels, tiers = (
+            self.env["account.analytic.plan"]
+            .sudo()
+            .create([{"name": "Channels"}, {"name": "Tiers"}])
+        )
+        resellers, gold = (
+            self.env["account.analytic.account"]
+            .sudo()
+            .create(
+                [
+                    {"name": "Resellers", "plan_id": channels.id},
+                    {"name": "Gold resellers", "plan_id": tiers.id},
+                ]
+            )
+        )
+        tag = self.env["res.partner.category"].create({"name": "Gold channel"})
+        self.env["account.analytic.distribution.model"].sudo().create(
+            [
+                {
+                    "product_id": self.plan.product_id.id,
+                    "company_id": self.company.id,
+                    "analytic_distribution": {str(resellers.id): 100},
+                },
+                {
+                    "partner_category_id": tag.id,
+                    "analytic_distribution": {str(gold.id): 100},
+                },
+            ]
+        )
+        tagged_referrer = self.referrer.copy({"name": "Tagged reseller"})
+        tagged_referrer.category_id = tag
+        other_product = self._make_product("Referral fee", self.categ_all, 1)
+        untracked = self.referrer.copy({"name": "Untracked reseller"})
+        untracked.commission_plan_id = self.plan.copy(
+            {"name": "Referral fees", "product_id": other_product.id}
+        )
+        for referrer in (self.referrer, self.referrer, tagged_referrer, untracked):
+            self.pay(self.make_invoice([(self.software, 1000, 1)], referrer=referrer))
+        self.payout()
+        expected = {
+            self.referrer: {str(resellers.id): 100},
+            tagged_referrer: {str(resellers.id): 100, str(gold.id): 100},
+            untracked: False,
+        }
+        for referrer, distribution in expected.items():
+            order = self.commission_orders(referrer)
+            by_hand = order.order_line.create(
+                {
+                    "order_id": order.id,
+                    "product_id": order.order_line.product_id[:1].id,
+                    "price_unit": 1.0,
+                }
+            )
+            lines = order.order_line - by_hand
+            self.assertEqual(len(lines), 2 if referrer == self.referrer else 1)
+            for line in lines:
+                self.assertEqual(line.analytic_distribution, distribution, referrer.name)
+            self.assertEqual(by_hand.analytic_distribution, distribution, "as core's")
+
     def test_states_follow_the_rfq_and_its_bill(self):
         invoice = self.make_invoice([(self.software, 1000, 1)])
         self.pay(invoice)
