@@ -1,6 +1,8 @@
 import random
 from datetime import timedelta
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -15,7 +17,10 @@ class AcceptanceCommon(PartnerAssignCommon):
         # Basel (no email) never gets leads automatically: the only Swiss candidates are
         # Geneva and Zurich
         cls.reseller_basel.partner_weight = 0
+        # midday UTC: the same day in every user's time zone, where answers count their days
+        # (run late in the UTC day, Brussels is on the next day already)
         cls.today = fields.Date.today()
+        cls.startClassPatcher(freeze_time(f"{cls.today} 12:00:00"))
 
     def forward(self, lead, partner, days_ago):
         self.forward_wizard(lead, partner_id=partner.id).action_forward()
