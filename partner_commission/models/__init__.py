@@ -13,5 +13,6 @@ from . import account_move
 from . import purchase_order
 from . import purchase_order_line
 from . import account_partial_reconcile
+from . import account_analytic_distribution_model
 from . import crm_lead
 from . import sale_report

@@ -648,6 +648,47 @@ class TestLedgerPayout(CommissionCommon):
         ours, core = per_bill(commission), per_bill(procurement)
         self.assertLess(ours, 0.6 * core, f"queries per more bill: batch {ours}, core {core}")
 
+    def test_bill_searches_the_analytic_models_once_for_lines_alike(self):
+        """Create Bills for an RFQ of 6 lines costs at most one query per line more than for
+        one of 2 (core checks that the analytic accounts of each line's RFQ distribution
+        exist), not two: the journal items' compute searches the distribution models once
+        for lines of the same arguments (core's domain changed the key of its cache, so it
+        searched them again for every line); every line still gets the models'
+        distribution."""
+        account = (
+            self.env["account.analytic.account"]
+            .sudo()
+            .create(
+                {
+                    "name": "Reseller programme",
+                    "plan_id": self.env["account.analytic.plan"]
+                    .sudo()
+                    .create({"name": "Channels"})
+                    .id,
+                }
+            )
+        )
+        self.env["account.analytic.distribution.model"].sudo().create(
+            {"product_id": self.plan.product_id.id, "analytic_distribution": {str(account.id): 100}}
+        )
+        orders = []
+        for count in (1, 2, 6):
+            referrer = self.referrer.copy({"name": f"Reseller of {count} documents"})
+            for _i in range(count):
+                self.pay(self.make_invoice([(self.software, 1000, 1)], referrer=referrer))
+            self.payout()
+            orders.append(self.commission_orders(referrer))
+        for order in orders:
+            order.button_confirm()
+            self.assertEqual(len(order.order_line), len(order.order_line.commission_line_ids))
+        self._bill_queries(orders[0])  # warm-up
+        two, six = self._bill_queries(orders[1]), self._bill_queries(orders[2])
+        self.assertLessEqual(six - two, 4, f"Create Bills: {six} queries for 6 lines, {two} for 2")
+        lines = (orders[1] | orders[2]).invoice_ids.invoice_line_ids
+        self.assertEqual(len(lines), 8)
+        for line in lines:
+            self.assertEqual(line.analytic_distribution, {str(account.id): 100})
+
     def test_hold_then_release_and_a_refund_inside_the_hold_nets_out(self):
         self.plan.hold_days = 30
         invoice = self.make_invoice([(self.software, 1000, 1)])
